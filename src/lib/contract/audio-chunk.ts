@@ -1,0 +1,65 @@
+import { AudioFormat, formatProblem } from '../audio/format';
+import { AudioLevel } from '../audio/level';
+
+export type ChunkEvent = 'start' | 'data' | 'end';
+
+/**
+ * Why a recording ended. 'interrupted': it never got its end chunk (a new session began
+ * in the writer first, or the file was recovered after a crash). 'max-size': wav-writer
+ * rolled over to a new file at its size limit (it does the same at 'max-duration').
+ */
+export type EndReason =
+  | 'stop'
+  | 'max-duration'
+  | 'max-size'
+  | 'silence'
+  | 'error'
+  | 'device-lost'
+  | 'close'
+  | 'interrupted';
+
+export interface SourceInfo {
+  kind: 'alsa' | 'pico' | 'test';
+  device: string;
+}
+
+/** `msg.audio` of an audio chunk message (see ARCHITECTURE.md). */
+export interface AudioChunkInfo {
+  session: string;
+  seq: number;
+  frame: number;
+  format: AudioFormat;
+  source: SourceInfo;
+  event: ChunkEvent;
+  reason?: EndReason;
+  level?: AudioLevel;
+  dropped: number;
+}
+
+export interface AudioChunk {
+  payload: Buffer;
+  audio: AudioChunkInfo;
+  /** On a start chunk: the file name asked for with the start command (msg.filename). */
+  filename?: unknown;
+}
+
+const EVENTS: readonly string[] = ['start', 'data', 'end'];
+
+/** Why a message is not a well-formed audio chunk, or undefined when it is. */
+export function audioChunkProblem(msg: { payload?: unknown; audio?: unknown }): string | undefined {
+  if (!Buffer.isBuffer(msg.payload)) return `msg.payload must be a Buffer of PCM, got ${describe(msg.payload)}`;
+  const audio = msg.audio as Partial<AudioChunkInfo> | undefined;
+  if (typeof audio !== 'object' || audio === null) return 'msg.audio is missing: expected an audio chunk from mic-in';
+  if (typeof audio.session !== 'string' || audio.session === '') return 'msg.audio.session must be a non-empty string';
+  if (!EVENTS.includes(audio.event as string)) return `msg.audio.event must be start, data or end, got ${String(audio.event)}`;
+  if (!Number.isSafeInteger(audio.frame) || (audio.frame as number) < 0) return 'msg.audio.frame must be a whole number >= 0';
+  const formatError = formatProblem(audio.format);
+  if (formatError) return `msg.audio.format: ${formatError}`;
+  return undefined;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value;
+}

@@ -1,0 +1,86 @@
+import { readdir } from 'node:fs/promises';
+import { extname } from 'node:path';
+
+export class FileNameError extends Error {}
+
+export interface NameTokens {
+  counter: number;
+  startedAt: Date;
+  session: string;
+  topic: string;
+}
+
+const TOKEN = /\{(counter|date|time|datetime|session|topic)\}/g;
+
+function pad(value: number, width = 2): string {
+  return String(value).padStart(width, '0');
+}
+
+/**
+ * Expands a file name pattern. Tokens: {counter}, {date} (YYYY-MM-DD), {time} (HH-MM-SS),
+ * {datetime} (YYYY-MM-DD_HH-MM-SS), all in local time, {session} and {topic}. Values are made
+ * safe for a file name; the result is checked with safeFileName.
+ */
+export function expandPattern(pattern: string, tokens: NameTokens): string {
+  const t = tokens.startedAt;
+  const date = `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())}`;
+  const time = `${pad(t.getHours())}-${pad(t.getMinutes())}-${pad(t.getSeconds())}`;
+  const values: Record<string, string> = {
+    counter: String(tokens.counter),
+    date,
+    time,
+    datetime: `${date}_${time}`,
+    session: tokens.session,
+    topic: tokens.topic,
+  };
+  return safeFileName(pattern.replace(TOKEN, (_, name: string) => sanitize(values[name] ?? '')));
+}
+
+function sanitize(value: string): string {
+  return value.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '');
+}
+
+/**
+ * Checks that a name is a plain file name inside the storage directory (no separators, no
+ * "..", not hidden, no control characters) and gives it a .wav extension if it has none.
+ */
+export function safeFileName(name: unknown): string {
+  if (typeof name !== 'string' || name.trim() === '') throw new FileNameError('file name must be a non-empty string');
+  const trimmed = name.trim();
+  // eslint-disable-next-line no-control-regex
+  if (/[/\\\x00-\x1f]/.test(trimmed)) {
+    throw new FileNameError(`file name "${trimmed}" must not contain path separators or control characters`);
+  }
+  if (trimmed.startsWith('.')) throw new FileNameError(`file name "${trimmed}" must not start with a dot`);
+  const withExtension = extname(trimmed).toLowerCase() === '.wav' ? trimmed : `${trimmed}.wav`;
+  if (Buffer.byteLength(withExtension) > 255) throw new FileNameError('file name is longer than 255 bytes');
+  return withExtension;
+}
+
+/** The highest {counter} value among the names in a directory that match the pattern (0 when none). */
+export async function highestCounter(directory: string, pattern: string): Promise<number> {
+  if (!pattern.includes('{counter}')) return 0;
+  const parts = pattern.split(TOKEN);
+  // split() with a capturing group alternates literal text and token names.
+  const source = parts
+    .map((part, i) => (i % 2 === 0 ? escapeRegExp(part) : part === 'counter' ? '(\\d+)' : '.*?'))
+    .join('');
+  const matcher = new RegExp(`^${source}${extname(pattern) ? '' : '(?:\\.wav)?'}$`, 'i');
+  let names: string[];
+  try {
+    names = await readdir(directory);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw err;
+  }
+  let highest = 0;
+  for (const name of names) {
+    const match = matcher.exec(name);
+    if (match?.[1]) highest = Math.max(highest, Number(match[1]));
+  }
+  return highest;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
