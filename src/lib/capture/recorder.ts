@@ -141,8 +141,12 @@ export class Recorder {
   }
 
   private endAndRelease(reason: EndReason): void {
-    const source = this.end(reason);
-    if (source) void this.enqueue(() => source.close().catch(() => undefined));
+    const source = this.session?.source;
+    try {
+      this.end(reason);
+    } finally {
+      if (source) void this.enqueue(() => source.close().catch(() => undefined));
+    }
   }
 
   /**
@@ -153,7 +157,12 @@ export class Recorder {
     try {
       handle();
     } catch (err) {
-      this.onFailure(source, new SourceFailure(`capture failed: ${(err as Error).message}`, 'error', { cause: err }));
+      const failure = new SourceFailure(`capture failed: ${(err as Error).message}`, 'error', { cause: err });
+      try {
+        this.onFailure(source, failure);
+      } catch {
+        // The consumer threw again on the end chunk; the session is over and its device released either way.
+      }
     }
   }
 
@@ -177,8 +186,11 @@ export class Recorder {
 
   private onFailure(source: AudioSource, err: SourceFailure): void {
     if (this.session?.source !== source) return;
-    this.endAndRelease(err.reason);
-    this.options.onFailure(err);
+    try {
+      this.endAndRelease(err.reason);
+    } finally {
+      this.options.onFailure(err);
+    }
   }
 
   private take(session: Session, pcm: Buffer): void {

@@ -1,0 +1,257 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { AudioFormat } from '../../src/lib/audio/format';
+import { Recorder, RecorderOptions } from '../../src/lib/capture/recorder';
+import { TestSource } from '../../src/lib/capture/test-source';
+import { AudioChunk } from '../../src/lib/contract/audio-chunk';
+import { countingPcm16, ScriptedSource } from '../support/scripted-source';
+
+const mono16k: AudioFormat = { sampleRate: 16000, channels: 1, bitDepth: 16, encoding: 'signed' };
+
+function setup(overrides: Partial<RecorderOptions> = {}) {
+  const chunks: AudioChunk[] = [];
+  const failures: Error[] = [];
+  const sources: ScriptedSource[] = [];
+  const recorder = new Recorder({
+    createSource: () => {
+      const source = new ScriptedSource(mono16k);
+      sources.push(source);
+      return source;
+    },
+    chunkMs: 10, // 160 frames
+    maxDurationMs: 0,
+    onChunk: (chunk) => chunks.push(chunk),
+    onFailure: (err) => failures.push(err),
+    ...overrides,
+  });
+  return { recorder, chunks, failures, sources, source: () => sources[sources.length - 1]! };
+}
+
+function joinedPcm(chunks: AudioChunk[]): Buffer {
+  return Buffer.concat(chunks.map((c) => c.payload));
+}
+
+describe('Recorder', () => {
+  it('sends a start chunk, whole chunks with a gap-free timeline, and an end chunk with the rest', async () => {
+    const { recorder, chunks, source } = setup();
+    assert.equal(await recorder.start(), true);
+    source().deliver(countingPcm16(0, 100));
+    source().deliver(countingPcm16(100, 300));
+    assert.equal(await recorder.stop(), true);
+
+    assert.deepEqual(chunks.map((c) => c.audio.event), ['start', 'data', 'data', 'end']);
+    assert.deepEqual(chunks.map((c) => c.audio.seq), [0, 1, 2, 3]);
+    assert.deepEqual(chunks.map((c) => c.audio.frame), [0, 0, 160, 320]);
+    assert.deepEqual(chunks.map((c) => c.payload.length / 2), [0, 160, 160, 80]);
+    assert.equal(chunks[3]!.audio.reason, 'stop');
+    assert.ok(chunks.every((c) => c.audio.session === chunks[0]!.audio.session));
+    assert.deepEqual(joinedPcm(chunks), countingPcm16(0, 400));
+    assert.equal(source().closed, 1, 'the device is released when the recording ends');
+  });
+
+  it('gives each recording its own session and restarts seq and frame', async () => {
+    const { recorder, chunks } = setup();
+    await recorder.start();
+    await recorder.stop();
+    await recorder.start();
+    await recorder.stop();
+    assert.equal(chunks.length, 4);
+    assert.notEqual(chunks[0]!.audio.session, chunks[2]!.audio.session);
+    assert.equal(chunks[2]!.audio.seq, 0);
+    assert.equal(chunks[2]!.audio.frame, 0);
+  });
+
+  it('ignores start while recording and stop while idle', async () => {
+    const { recorder, chunks, sources } = setup();
+    assert.equal(await recorder.stop(), false);
+    assert.equal(await recorder.start(), true);
+    assert.equal(await recorder.start(), false);
+    assert.equal(sources.length, 1);
+    await recorder.stop();
+    assert.equal(chunks.length, 2);
+  });
+
+  it('toggles between recording and idle', async () => {
+    const { recorder, chunks } = setup();
+    await recorder.toggle();
+    assert.equal(recorder.recording, true);
+    await recorder.toggle();
+    assert.equal(recorder.recording, false);
+    assert.equal(chunks.at(-1)!.audio.reason, 'stop');
+  });
+
+  it('ends at the maximum duration on the exact frame', async () => {
+    const { recorder, chunks, source } = setup({ maxDurationMs: 25 }); // 400 frames
+    await recorder.start();
+    source().deliver(countingPcm16(0, 350));
+    source().deliver(countingPcm16(350, 350));
+    assert.equal(recorder.recording, false);
+    const end = chunks.at(-1)!;
+    assert.equal(end.audio.event, 'end');
+    assert.equal(end.audio.reason, 'max-duration');
+    assert.deepEqual(joinedPcm(chunks), countingPcm16(0, 400));
+  });
+
+  it('lets a start request override the maximum duration', async () => {
+    const { recorder, chunks, source } = setup({ maxDurationMs: 1000 });
+    await recorder.start({ maxDurationMs: 5 }); // 80 frames
+    source().deliver(countingPcm16(0, 100));
+    assert.equal(joinedPcm(chunks).length / 2, 80);
+    assert.equal(chunks.at(-1)!.audio.reason, 'max-duration');
+  });
+
+  it('fills an overrun with counted silence so the timeline keeps its length', async () => {
+    const { recorder, chunks, source } = setup();
+    await recorder.start();
+    source().deliver(countingPcm16(0, 100));
+    source().overrun(500);
+    source().deliver(countingPcm16(600, 60));
+    await recorder.stop();
+    const pcm = joinedPcm(chunks);
+    assert.equal(pcm.length / 2, 660);
+    assert.deepEqual(pcm.subarray(0, 200), countingPcm16(0, 100));
+    assert.ok(pcm.subarray(200, 1200).every((b) => b === 0), 'the lost frames are silence');
+    assert.deepEqual(pcm.subarray(1200), countingPcm16(600, 60));
+    assert.equal(chunks.at(-1)!.audio.dropped, 500);
+    assert.equal(chunks[0]!.audio.dropped, 0);
+  });
+
+  it('ends the recording with the source failure reason and reports it', async () => {
+    const { recorder, chunks, failures, source } = setup();
+    await recorder.start();
+    source().deliver(countingPcm16(0, 200));
+    source().fail('unplugged', 'device-lost');
+    assert.equal(recorder.recording, false);
+    assert.equal(chunks.at(-1)!.audio.event, 'end');
+    assert.equal(chunks.at(-1)!.audio.reason, 'device-lost');
+    assert.equal(failures.length, 1);
+    assert.deepEqual(joinedPcm(chunks), countingPcm16(0, 200), 'audio captured before the failure is kept');
+    await recorder.start(); // waits for the failed source's close in the command queue
+    assert.equal(source().opened, 1);
+  });
+
+  it('contains a throwing chunk consumer: the recording ends with reason error, nothing escapes', async () => {
+    let calls = 0;
+    const { recorder, chunks, failures, source } = setup({
+      onChunk: (chunk) => {
+        calls++;
+        if (chunk.audio.event === 'data') throw new Error('consumer bug');
+        chunks.push(chunk);
+      },
+    });
+    await recorder.start();
+    assert.doesNotThrow(() => source().deliver(countingPcm16(0, 160)));
+    assert.equal(recorder.recording, false);
+    assert.equal(failures.length, 1);
+    assert.match(failures[0]!.message, /consumer bug/);
+    assert.equal(chunks.at(-1)!.audio.reason, 'error');
+    assert.equal(calls, 3);
+  });
+
+  it('reports a device that fails to open and stays idle', async () => {
+    const sources: ScriptedSource[] = [];
+    const { recorder } = setup({
+      createSource: () => {
+        const source = new ScriptedSource(mono16k);
+        source.failOpen = new Error('no such device');
+        sources.push(source);
+        return source;
+      },
+    });
+    await assert.rejects(recorder.start(), /no such device/);
+    assert.equal(recorder.recording, false);
+    assert.equal(sources[0]!.closed, 1);
+  });
+
+  it('carries the requested file name on the start chunk only', async () => {
+    const { recorder, chunks, source } = setup();
+    await recorder.start({ filename: 'kitchen.wav' });
+    source().deliver(countingPcm16(0, 160));
+    await recorder.stop();
+    assert.equal(chunks[0]!.filename, 'kitchen.wav');
+    assert.ok(chunks.slice(1).every((c) => c.filename === undefined));
+  });
+
+  it('puts a level on every chunk with audio', async () => {
+    const { recorder, chunks, source } = setup();
+    await recorder.start();
+    const loud = Buffer.alloc(320);
+    for (let i = 0; i < 160; i++) loud.writeInt16LE(i % 2 ? 16384 : -16384, i * 2);
+    source().deliver(loud);
+    await recorder.stop();
+    assert.equal(chunks[0]!.audio.level, undefined);
+    assert.ok(Math.abs(chunks[1]!.audio.level!.peakDbfs - -6.02) < 0.01);
+    assert.ok(Math.abs(chunks[1]!.audio.level!.rmsDbfs - -6.02) < 0.01);
+  });
+});
+
+describe('Recorder with the test source', () => {
+  it('records in real time: about as many frames as the wall clock allows', async () => {
+    const chunks: AudioChunk[] = [];
+    const recorder = new Recorder({
+      createSource: () => new TestSource({ format: mono16k, waveform: 'sine', frequency: 1000, levelDbfs: -6 }),
+      chunkMs: 50,
+      maxDurationMs: 0,
+      onChunk: (c) => chunks.push(c),
+      onFailure: (err) => assert.fail(err),
+    });
+    const started = process.hrtime.bigint();
+    await recorder.start();
+    await new Promise((r) => setTimeout(r, 400));
+    await recorder.stop();
+    const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+    const frames = joinedPcm(chunks).length / 2;
+    const expected = (elapsedMs * 16000) / 1000;
+    assert.ok(frames <= expected, `${frames} frames in ${elapsedMs} ms is faster than real time`);
+    assert.ok(frames >= expected - 16000 * 0.08, `${frames} frames in ${elapsedMs} ms lags real time`);
+    assert.equal(chunks[1]!.audio.source.kind, 'test');
+    assert.match(chunks[1]!.audio.source.device, /test signal/);
+  });
+
+  it('keeps its clock through an event loop stall and reports what its buffer could not hold', async () => {
+    const chunks: AudioChunk[] = [];
+    const recorder = new Recorder({
+      createSource: () => new TestSource({ format: mono16k, waveform: 'noise', frequency: 0, levelDbfs: -20, bufferMs: 100 }),
+      chunkMs: 20,
+      maxDurationMs: 0,
+      onChunk: (c) => chunks.push(c),
+      onFailure: (err) => assert.fail(err),
+    });
+    await recorder.start();
+    await new Promise((r) => setTimeout(r, 50));
+    const until = Date.now() + 300;
+    while (Date.now() < until); // a flow that blocks the event loop for 300 ms
+    await new Promise((r) => setTimeout(r, 50));
+    await recorder.stop();
+    const dropped = chunks.at(-1)!.audio.dropped;
+    assert.ok(dropped >= 16000 * 0.15, `expected about 200 ms of overrun, got ${dropped} frames`);
+    const frames = joinedPcm(chunks).length / 2;
+    assert.ok(frames >= 16000 * 0.38, `the timeline counts the lost frames too: ${frames}`);
+  });
+});
+
+describe('Recorder with a consumer that always throws', () => {
+  it('still releases the device and reports the failure', async () => {
+    const failures: Error[] = [];
+    const sources: ScriptedSource[] = [];
+    const recorder = new Recorder({
+      createSource: () => {
+        sources.push(new ScriptedSource(mono16k));
+        return sources.at(-1)!;
+      },
+      chunkMs: 10,
+      maxDurationMs: 0,
+      onChunk: (chunk) => {
+        if (chunk.audio.event !== 'start') throw new Error('always broken');
+      },
+      onFailure: (err) => failures.push(err),
+    });
+    await recorder.start();
+    assert.doesNotThrow(() => sources[0]!.deliver(countingPcm16(0, 160)));
+    assert.equal(recorder.recording, false);
+    assert.equal(failures.length, 1);
+    await recorder.start(); // runs after the queued release of the broken session's device
+    assert.equal(sources[0]!.closed, 1);
+    assert.equal(sources.length, 2);
+  });
+});

@@ -1,0 +1,56 @@
+import type { Node, NodeMessage } from 'node-red';
+import helper from 'node-red-node-test-helper';
+
+helper.init(require.resolve('node-red'));
+
+// The built nodes, as Node-RED loads them.
+import micInNode = require('../../dist/nodes/mic-in/mic-in');
+import wavWriterNode = require('../../dist/nodes/wav-writer/wav-writer');
+
+export { helper, micInNode, wavWriterNode };
+
+/** Collects the messages that reach a helper node, to await them by condition. */
+export class MessageLog<T extends NodeMessage = NodeMessage> {
+  readonly messages: T[] = [];
+  private waiters: (() => void)[] = [];
+
+  constructor(node: Node) {
+    node.on('input', (msg: NodeMessage) => {
+      this.messages.push(msg as T);
+      for (const wake of this.waiters.splice(0)) wake();
+    });
+  }
+
+  /** Resolves with the first message (from `from` on) that matches, or rejects after `timeoutMs`. */
+  async next(match: (msg: T) => boolean = () => true, timeoutMs = 5000, from = 0): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.messages.slice(from).find(match);
+      if (found) return found;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no matching message within ${timeoutMs} ms (got ${this.messages.length})`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+}
+
+export function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls until `check` returns a value other than undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => T | undefined | Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await delay(20);
+  }
+}

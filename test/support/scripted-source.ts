@@ -1,0 +1,54 @@
+import { EventEmitter } from 'node:events';
+import { AudioFormat } from '../../src/lib/audio/format';
+import { AudioSource, AudioSourceEvents, SourceFailure } from '../../src/lib/capture/audio-source';
+import { SourceInfo } from '../../src/lib/contract/audio-chunk';
+
+/** A source the test drives by hand: it delivers exactly the data, overruns and failures scripted. */
+export class ScriptedSource extends EventEmitter<AudioSourceEvents> implements AudioSource {
+  readonly info: SourceInfo = { kind: 'test', device: 'scripted' };
+  opened = 0;
+  closed = 0;
+  started = false;
+  failOpen: Error | undefined;
+
+  constructor(readonly format: AudioFormat) {
+    super();
+  }
+
+  async open(): Promise<void> {
+    if (this.failOpen) throw this.failOpen;
+    this.opened++;
+  }
+
+  start(): void {
+    this.started = true;
+  }
+
+  stop(): void {
+    this.started = false;
+  }
+
+  async close(): Promise<void> {
+    this.started = false;
+    this.closed++;
+  }
+
+  deliver(pcm: Buffer): void {
+    if (this.started) this.emit('data', pcm);
+  }
+
+  overrun(frames: number): void {
+    if (this.started) this.emit('overrun', frames);
+  }
+
+  fail(message: string, reason: 'error' | 'device-lost'): void {
+    this.emit('error', new SourceFailure(message, reason));
+  }
+}
+
+/** PCM whose 16-bit samples count up from `first`, so any lost, repeated or reordered sample shows. */
+export function countingPcm16(first: number, samples: number): Buffer {
+  const pcm = Buffer.alloc(samples * 2);
+  for (let i = 0; i < samples; i++) pcm.writeUInt16LE((first + i) & 0xffff, i * 2);
+  return pcm;
+}
