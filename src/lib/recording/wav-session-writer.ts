@@ -65,7 +65,8 @@ export class WavSessionWriter {
   private counter = 0;
   /** A session whose start was refused: its later chunks are dropped without a second error. */
   private refusedSession: string | undefined;
-  private readonly finishing = new Set<Promise<void>>();
+  /** Files are finished one after another, so their messages and names come in recording order. */
+  private finishing: Promise<void> = Promise.resolve();
   private readonly ready: Promise<void>;
 
   constructor(private readonly options: WavSessionWriterOptions) {
@@ -126,7 +127,7 @@ export class WavSessionWriter {
   async close(): Promise<void> {
     await this.ready.catch(() => undefined);
     if (this.current) void this.finish('close');
-    await Promise.all(this.finishing);
+    await this.finishing;
   }
 
   /**
@@ -258,13 +259,12 @@ export class WavSessionWriter {
     this.options.onError(err);
   }
 
-  /** Detaches the open file at once, then finalizes and publishes it. */
+  /** Detaches the open file at once, then finalizes and publishes it after any file before it. */
   private finish(reason: EndReason): Promise<void> {
     const file = this.current!;
     this.current = undefined;
-    const done = this.finalizeAndPublish(file, reason).finally(() => this.finishing.delete(done));
-    this.finishing.add(done);
-    return done;
+    this.finishing = this.finishing.then(() => this.finalizeAndPublish(file, reason));
+    return this.finishing;
   }
 
   private async finalizeAndPublish(file: OpenFile, reason: EndReason): Promise<void> {
