@@ -1,6 +1,6 @@
 // The main job: starts Node-RED with this package's nodes and the example flow that records
-// the built-in test signal. Node-RED listens on 127.0.0.1 at $PORT (default 1880, or a free
-// port when that one is taken); its user directory is $DEMO_DIR (default .tmp/demo).
+// the built-in test signal. Node-RED listens on 127.0.0.1 at $PORT (default 1880; a free port
+// when that one is taken or PORT=0); its user directory is $DEMO_DIR (default .tmp/demo).
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -27,8 +27,8 @@ function freePort() {
   });
 }
 
-const wanted = Number(process.env.PORT || 1880);
-const port = (await portIsFree(wanted)) ? wanted : await freePort();
+const wanted = Number(process.env.PORT ?? 1880);
+const port = wanted > 0 && (await portIsFree(wanted)) ? wanted : await freePort();
 
 // Node-RED finds the package the way it finds an installed one: in the user directory's node_modules.
 mkdirSync(join(userDir, 'node_modules'), { recursive: true });

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { repairWavFile } from '../../src/lib/wav/repair';
+import { MainJob } from '../support/main-job';
+import { delay, eventually } from '../support/node-red';
+import { soxInfo } from '../support/wav-readers';
+
+// Node ids in examples/record-test-signal.json.
+const START = 'a1c0de0000000002';
+const STOP = 'a1c0de0000000003';
+const WRITER = 'a1c0de0000000005';
+const RATE = 48000;
+const REFRESH_MS = 1000;
+
+describe('the main job (npm start) with the example flow', () => {
+  const jobs: MainJob[] = [];
+  let userDir: string;
+  const recordings = () => join(userDir, 'recordings');
+  const partials = () => join(recordings(), '.partial', WRITER);
+  const published = async () => (await readdir(recordings()).catch(() => [])).filter((n) => n.endsWith('.wav')).sort();
+
+  function startJob(): MainJob {
+    const job = new MainJob(userDir);
+    jobs.push(job);
+    return job;
+  }
+
+  after(async () => {
+    for (const job of jobs) await job.stop('SIGKILL');
+    await rm(userDir, { recursive: true, force: true });
+  });
+
+  it('records the test signal from start to stop into a WAV file that sox reads', async () => {
+    userDir = await mkdtemp(join(tmpdir(), 'main-job-'));
+    const job = startJob();
+    const url = await job.started();
+    assert.match(job.log, new RegExp(`Recordings go to: ${recordings()}`));
+    await job.inject(url, START);
+    await delay(1500);
+    await job.inject(url, STOP);
+    const [name] = await eventually(async () => ((await published()).length === 1 ? published() : undefined));
+    const info = await soxInfo(join(recordings(), name!));
+    assert.deepEqual([info.sampleRate, info.channels, info.bitsPerSample], [RATE, 1, 16]);
+    assert.ok(Math.abs(info.frames / RATE - 1.5) < 0.4, `recorded ${info.frames / RATE} s for a 1.5 s press`);
+    await job.waitFor(/reason: 'stop'/);
+    await job.stop('SIGTERM');
+  });
+
+  it('finalizes the recording under way when Node-RED is stopped with SIGTERM', async () => {
+    const job = startJob();
+    const url = await job.started();
+    await job.inject(url, START);
+    await delay(1000);
+    await job.stop('SIGTERM');
+    const names = await published();
+    assert.equal(names.length, 2);
+    assert.deepEqual(await readdir(partials()), [], 'nothing left unfinished');
+    const info = await soxInfo(join(recordings(), names[1]!));
+    assert.ok(info.frames / RATE > 0.7, `${info.frames / RATE} s`);
+  });
+
+  it('after SIGKILL mid-recording, leaves a playable file that a restart repairs and publishes', async () => {
+    const job = startJob();
+    const url = await job.started();
+    await job.inject(url, START);
+    await delay(2600);
+    await job.stop('SIGKILL');
+
+    const [partial] = await readdir(partials());
+    assert.ok(partial, 'the interrupted recording is in the partial folder');
+    const asLeft = await soxInfo(join(partials(), partial));
+    // The length sox reads from the header as the crash left it, against the whole frames on disk.
+    const onDisk = await repairWavFile(join(partials(), partial));
+    const missingMs = ((onDisk.frames - asLeft.frames) * 1000) / RATE;
+    assert.ok(asLeft.frames > 0, 'sox plays the file as the crash left it');
+    assert.ok(missingMs <= REFRESH_MS + 100, `the crash cost ${missingMs} ms of a ${REFRESH_MS} ms refresh interval`);
+
+    const restarted = startJob();
+    await restarted.started();
+    await restarted.waitFor(/reason: 'interrupted'/);
+    const names = await published();
+    assert.ok(names.includes(partial), `${partial} published among ${names.join(', ')}`);
+    assert.equal((await soxInfo(join(recordings(), partial))).frames, onDisk.frames);
+    await restarted.stop('SIGTERM');
+  });
+});
