@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AudioFormat, bytesPerFrame, describeFormat, formatProblem } from '../../src/lib/audio/format';
 import { measureLevel, SILENCE_DBFS } from '../../src/lib/audio/level';
-import { sampleEncoding, sampleFormatName } from '../../src/lib/audio/sample-format-names';
+import { sampleEncoding } from '../../src/lib/audio/sample-format-names';
 import { sampleReader, sampleWriter, silence } from '../../src/lib/audio/samples';
 import { TestSignalGenerator } from '../../src/lib/audio/test-signal';
 
@@ -35,8 +35,10 @@ describe('format', () => {
     assert.equal(describeFormat(formats[4]!), '22.1k 32f 1ch');
   });
 
-  it('maps ALSA sample format names both ways', () => {
-    for (const name of ['U8', 'S16_LE', 'S24_3LE', 'S32_LE', 'FLOAT_LE']) assert.equal(sampleFormatName(sampleEncoding(name)), name);
+  it('maps ALSA sample format names to bit depth and encoding', () => {
+    assert.deepEqual(sampleEncoding('U8'), { bitDepth: 8, encoding: 'unsigned' });
+    assert.deepEqual(sampleEncoding('S24_3LE'), { bitDepth: 24, encoding: 'signed' });
+    assert.deepEqual(sampleEncoding('FLOAT_LE'), { bitDepth: 32, encoding: 'float' });
     assert.throws(() => sampleEncoding('S20_LE'), /S16_LE/);
   });
 });

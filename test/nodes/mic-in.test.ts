@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import type { Node, NodeMessage } from 'node-red';
+import type { NodeMessage } from 'node-red';
 import { afterEach, describe, it } from 'node:test';
 import { AudioChunkInfo } from '../../src/lib/contract/audio-chunk';
 import { TestSignalGenerator } from '../../src/lib/audio/test-signal';
-import { delay, eventually, helper, MessageLog, micInNode } from '../support/node-red';
+import { delay, eventually, helper, MessageLog, micInNode, onCall, TestNode } from '../support/node-red';
 
 type ChunkMsg = NodeMessage & { payload: Buffer; audio: AudioChunkInfo; filename?: string };
 type ErrorMsg = NodeMessage & { error: { message: string } };
@@ -20,7 +20,7 @@ function flow(props: Record<string, unknown> = {}) {
 
 async function load(props: Record<string, unknown> = {}) {
   await helper.load(micInNode, flow(props));
-  const mic = helper.getNode('mic') as Node & { receive(msg: object): void };
+  const mic = helper.getNode('mic') as TestNode;
   const out = new MessageLog<ChunkMsg>(helper.getNode('out'));
   const errors = new MessageLog<ErrorMsg>(helper.getNode('errors'));
   return { mic, out, errors };
@@ -102,7 +102,7 @@ describe('mic-in node', () => {
   it('shows idle, then the elapsed time while recording, with status text as i18n keys', async () => {
     const { mic, out } = await load();
     const statuses: { text?: string; fill?: string }[] = [];
-    mic.on('call:status', (call: { args: [{ text?: string; fill?: string }] }) => statuses.push(call.args[0]));
+    onCall<{ text?: string; fill?: string }>(mic, 'status', (status) => statuses.push(status));
     mic.receive({ payload: 'start' });
     await eventually(() => statuses.find((s) => /^0:00/.test(s.text ?? '')));
     mic.receive({ payload: 'stop' });
@@ -121,7 +121,7 @@ describe('mic-in node', () => {
     mic.receive({ payload: 'start' });
     await out.next((m) => m.audio.event === 'data');
     const ends: ChunkMsg[] = [];
-    mic.on('call:send', (call: { args: [ChunkMsg] }) => ends.push(call.args[0]));
+    onCall<ChunkMsg>(mic, 'send', (msg) => ends.push(msg));
     await helper.setFlows(flow({ frequency: 600 }), 'full');
     const end = await eventually(() => ends.find((m) => m.audio.event === 'end'));
     assert.equal(end.audio.reason, 'close');

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import type { Node, NodeMessage } from 'node-red';
+import type { NodeMessage } from 'node-red';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { AudioFormat } from '../../src/lib/audio/format';
-import { AudioChunkInfo } from '../../src/lib/contract/audio-chunk';
+import { AudioChunkInfo, EndReason } from '../../src/lib/contract/audio-chunk';
 import { RecordingInfo } from '../../src/lib/contract/recording';
 import { buildWavHeader, readWavInfo } from '../../src/lib/wav/header';
 import { countingPcm16 } from '../support/scripted-source';
-import { delay, eventually, helper, MessageLog, micInNode, wavWriterNode } from '../support/node-red';
+import { delay, eventually, FlowNode, helper, MessageLog, micInNode, onCall, TestNode, wavWriterNode } from '../support/node-red';
 
 type FinishedMsg = NodeMessage & { payload: string; recording: RecordingInfo };
 type ErrorMsg = NodeMessage & { error: { message: string } };
@@ -28,16 +28,16 @@ function flow(props: Record<string, unknown> = {}) {
   ];
 }
 
-async function load(props: Record<string, unknown> = {}, nodes = [wavWriterNode], extra: object[] = []) {
+async function load(props: Record<string, unknown> = {}, nodes = [wavWriterNode], extra: FlowNode[] = []) {
   await helper.load(nodes, [...flow(props), ...extra]);
-  const writer = helper.getNode('writer') as Node & { receive(msg: object): void };
+  const writer = helper.getNode('writer') as TestNode;
   const out = new MessageLog<FinishedMsg>(helper.getNode('out'));
   const errors = new MessageLog<ErrorMsg>(helper.getNode('errors'));
   return { writer, out, errors };
 }
 
 /** Sends a session's chunks as mic-in would: start, data of `frames` each, end. */
-function chunks(session: string, payloads: Buffer[], format = stereo16, reason = 'stop') {
+function chunks(session: string, payloads: Buffer[], format = stereo16, reason: EndReason = 'stop') {
   const frameBytes = (format.bitDepth / 8) * format.channels;
   const messages: { payload: Buffer; audio: Partial<AudioChunkInfo> & { event: string } }[] = [];
   let frame = 0;
@@ -95,7 +95,7 @@ describe('wav-writer node', () => {
       { id: 'mic', z: 'f1', type: 'mic-in', source: 'test', sampleRate: 22050, channels: 1, sampleFormat: 'S24_3LE', waveform: 'noise', level: -20, chunkMs: 20, maxDuration: 0.3, topic: 'audio', wires: [['writer']] },
     ];
     const { out } = await load({}, [micInNode, wavWriterNode], extra);
-    (helper.getNode('mic') as Node & { receive(msg: object): void }).receive({ payload: 'start', filename: 'named' });
+    (helper.getNode('mic') as TestNode).receive({ payload: 'start', filename: 'named' });
     const { recording } = await out.next();
     assert.equal(recording.path, join(dir, 'named.wav'));
     assert.equal(recording.frames, 6615, '0.3 s at 22050 Hz');
@@ -241,7 +241,7 @@ describe('wav-writer node', () => {
   it('shows idle and the recording progress, status text as i18n keys', async () => {
     const { writer, out } = await load();
     const statuses: { text?: string }[] = [];
-    writer.on('call:status', (call: { args: [{ text?: string }] }) => statuses.push(call.args[0]));
+    onCall<{ text?: string }>(writer, 'status', (status) => statuses.push(status));
     const msgs = chunks('s1', [countingPcm16(0, 800)]);
     writer.receive(msgs[0]!);
     writer.receive(msgs[1]!);

@@ -4,8 +4,8 @@ import helper from 'node-red-node-test-helper';
 helper.init(require.resolve('node-red'));
 
 // The built nodes, as Node-RED loads them.
-import micInNode = require('../../dist/nodes/mic-in/mic-in');
-import wavWriterNode = require('../../dist/nodes/wav-writer/wav-writer');
+import micInNode from '../../dist/nodes/mic-in/mic-in';
+import wavWriterNode from '../../dist/nodes/wav-writer/wav-writer';
 
 export { helper, micInNode, wavWriterNode };
 
@@ -38,6 +38,17 @@ export class MessageLog<T extends NodeMessage = NodeMessage> {
       });
     }
   }
+}
+
+/** A node in a test flow: receive() injects a message, as a wire would. */
+export type TestNode = Node & { receive(msg: object): void };
+
+/** A node of a test flow definition. */
+export type FlowNode = { id: string; type: string } & Record<string, unknown>;
+
+/** Calls `listener` with the arguments of each call of a node method (the helper spies on send, status, error...). */
+export function onCall<T>(node: Node, method: 'send' | 'status' | 'error', listener: (arg: T) => void): void {
+  (node as unknown as NodeJS.EventEmitter).on(`call:${method}`, (call: { args: [T] }) => listener(call.args[0]));
 }
 
 export function delay(ms: number): Promise<void> {

@@ -19,8 +19,3 @@ export function sampleEncoding(name: string): SampleEncoding {
   if (!encoding) throw new RangeError(`sample format must be one of ${SAMPLE_FORMAT_NAMES.join(', ')}, got ${name}`);
   return encoding;
 }
-
-export function sampleFormatName(format: SampleEncoding): SampleFormatName {
-  const entry = Object.entries(ENCODINGS).find(([, e]) => e.bitDepth === format.bitDepth && e.encoding === format.encoding);
-  return entry![0] as SampleFormatName;
-}

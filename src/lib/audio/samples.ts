@@ -17,7 +17,7 @@ export function sampleReader(format: AudioFormat): SampleReader {
   if (format.encoding === 'float') return (buf, i) => buf.readFloatLE(i * 4);
   switch (format.bitDepth) {
     case 8:
-      return (buf, i) => (buf[i]! - 0x80) / 0x80;
+      return (buf, i) => (buf.readUInt8(i) - 0x80) / 0x80;
     case 16:
       return (buf, i) => buf.readInt16LE(i * 2) / SCALE_16;
     case 24:

@@ -90,28 +90,29 @@ export class WavSessionWriter {
     if (problem) return this.refuse(problem);
     const { audio } = msg;
     const pending: (Promise<void> | undefined)[] = [];
+    let file = this.current;
     if (audio.event === 'start') {
-      if (this.current) pending.push(this.finish('interrupted'));
+      if (file) pending.push(this.finish(file, 'interrupted'));
       try {
-        this.current = this.open(msg);
+        file = this.current = this.open(msg);
       } catch (err) {
         this.refusedSession = audio.session;
         await Promise.all(pending);
         throw new ChunkError(`${(err as Error).message}; the recording was not started`);
       }
-    } else if (this.current?.session !== audio.session) {
+    } else if (file?.session !== audio.session) {
       if (audio.session === this.refusedSession) return;
       this.refusedSession = audio.session;
       return this.refuse(`chunk of session ${audio.session}, whose start chunk this writer did not get`);
     }
-    const file = this.current!;
     const chunkProblem = this.chunkProblem(file, msg);
     if (chunkProblem) {
       await Promise.all(pending);
       return this.refuse(chunkProblem);
     }
     pending.push(this.append(file, msg));
-    if (audio.event === 'end') pending.push(this.finish(audio.reason ?? 'stop'));
+    // After a roll-over the session's open file is a newer one than `file`.
+    if (audio.event === 'end' && this.current) pending.push(this.finish(this.current, audio.reason ?? 'stop'));
     await Promise.all(pending);
   }
 
@@ -119,14 +120,14 @@ export class WavSessionWriter {
   async stop(reason: EndReason = 'stop'): Promise<boolean> {
     await this.ready;
     if (!this.current) return false;
-    await this.finish(reason);
+    await this.finish(this.current, reason);
     return true;
   }
 
   /** Finalizes and publishes whatever is open or still finishing. */
   async close(): Promise<void> {
     await this.ready.catch(() => undefined);
-    if (this.current) void this.finish('close');
+    if (this.current) void this.finish(this.current, 'close');
     await this.finishing;
   }
 
@@ -143,10 +144,11 @@ export class WavSessionWriter {
         const repaired = await repairWavFile(path);
         const modified = (await stat(path)).mtime;
         const [published] = await publishFiles([path], this.options.directory);
+        if (!published) throw new Error('it was not published');
         const durationMs = framesToMs(repaired.frames, repaired.format);
         this.options.onFinished({
           session: '',
-          path: published!,
+          path: published,
           frames: repaired.frames,
           durationMs,
           bytes: repaired.dataBytes + wavLayout(repaired.format).headerBytes,
@@ -171,7 +173,7 @@ export class WavSessionWriter {
 
   private async refuse(problem: string): Promise<never> {
     if (!this.current) throw new ChunkError(problem);
-    await this.finish('error');
+    await this.finish(this.current, 'error');
     throw new ChunkError(`${problem}; the recording under way was finalized and kept`);
   }
 
@@ -238,7 +240,7 @@ export class WavSessionWriter {
       while (rest.length > 0) {
         // Rolls over only when more audio comes, so a file that fills up exactly never leaves an empty successor.
         if (file.writer.framesAppended === file.maxFrames) {
-          rolled.push(this.finish(file.rollReason));
+          rolled.push(this.finish(file, file.rollReason));
           const name = this.nextPatternName(file.session, file.topic);
           this.current = file = this.openFile(name, file.session, file.format, file.topic, file.nextFrame, file.sourceDropped);
         }
@@ -254,15 +256,14 @@ export class WavSessionWriter {
   private onWriteError(writer: WavRecordingWriter, err: Error): void {
     if (this.current?.writer === writer) {
       this.refusedSession = this.current.session;
-      void this.finish('error');
+      void this.finish(this.current, 'error');
     }
     this.options.onError(err);
   }
 
-  /** Detaches the open file at once, then finalizes and publishes it after any file before it. */
-  private finish(reason: EndReason): Promise<void> {
-    const file = this.current!;
-    this.current = undefined;
+  /** Detaches the file at once, then finalizes and publishes it after any file before it. */
+  private finish(file: OpenFile, reason: EndReason): Promise<void> {
+    if (this.current === file) this.current = undefined;
     this.finishing = this.finishing.then(() => this.finalizeAndPublish(file, reason));
     return this.finishing;
   }
@@ -271,9 +272,11 @@ export class WavSessionWriter {
     try {
       const summary = await file.writer.finalize();
       const paths = await publishFiles(summary.paths, this.options.directory);
+      const [path] = paths;
+      if (!path) throw new Error('the writer left no file');
       this.options.onFinished({
         session: file.session,
-        path: paths[0]!,
+        path,
         frames: summary.frames,
         durationMs: framesToMs(summary.frames, file.format),
         bytes: summary.fileBytes,
