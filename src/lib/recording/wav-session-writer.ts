@@ -140,6 +140,7 @@ export class WavSessionWriter {
     const names = (await readdir(this.options.partialDirectory)).filter((name) => name.toLowerCase().endsWith('.wav'));
     for (const name of names.sort()) {
       const path = join(this.options.partialDirectory, name);
+      if (this.current?.writer.paths.includes(path)) continue;
       try {
         const repaired = await repairWavFile(path);
         const modified = (await stat(path)).mtime;

@@ -35,8 +35,11 @@ export = function registerMicIn(RED: NodeAPI): void {
       maxDurationMs: settings.maxDurationMs,
       onChunk: (chunk: AudioChunk) => {
         const msg: NodeMessage = { topic: settings.topic, ...chunk };
+        if (chunk.audio.event === 'start') {
+          lastLevel = undefined;
+          ticker.start();
+        }
         if (chunk.audio.level) lastLevel = chunk.audio.level.rmsDbfs;
-        if (chunk.audio.event === 'start') ticker.start();
         if (chunk.audio.event === 'end') {
           ticker.stop();
           lastEnd = msg;
