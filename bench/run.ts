@@ -1,0 +1,113 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FinalizeResult } from './cases/finalize';
+import type { MemoryMode, MemoryResult } from './cases/memory';
+import type { ThroughputResult } from './cases/throughput';
+import { forkCase } from './lib/fork-case';
+import { describeMachine } from './lib/machine';
+import { renderTable } from './lib/table';
+import { finalizeNotes, finalizeRows } from './report/finalize-rows';
+import { memoryNotes, memoryRows } from './report/memory-rows';
+import type { Row } from './report/row';
+import { throughputNotes, throughputRows } from './report/throughput-rows';
+
+/**
+ * `npm run bench`: runs each measurement in a fresh process (bench/cases/*.ts), each in
+ * its own directory under os.tmpdir() that is removed afterwards, then prints one table of
+ * results against references measured in this same run, and exits 1 if any target fails.
+ */
+
+/** wav-writer and null-sink runs of benchmark 1, interleaved; medians are reported. */
+const MEMORY_RUNS = 3;
+
+interface Section {
+  rows: Row[];
+  notes: string[];
+}
+
+async function runCaseIn<T>(root: string, name: string, args: string[]): Promise<T> {
+  const workDir = mkdtempSync(join(root, `${name}-`));
+  try {
+    return await forkCase<T>(join(__dirname, 'cases', `${name}.ts`), [...args, workDir]);
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+async function memory(root: string): Promise<Section> {
+  const run = (mode: MemoryMode): Promise<MemoryResult> => runCaseIn<MemoryResult>(root, 'memory', [mode]);
+  const writer: MemoryResult[] = [];
+  const nullSink: MemoryResult[] = [];
+  for (let i = 0; i < MEMORY_RUNS; i++) {
+    nullSink.push(await run('null-sink'));
+    writer.push(await run('wav-writer'));
+  }
+  const hold = await run('hold-in-memory');
+  return { rows: memoryRows(writer, nullSink, hold), notes: memoryNotes(writer, nullSink, hold) };
+}
+
+async function finalize(root: string): Promise<Section> {
+  const results = await runCaseIn<FinalizeResult[]>(root, 'finalize', []);
+  return { rows: finalizeRows(results), notes: finalizeNotes(results) };
+}
+
+async function throughput(root: string): Promise<Section> {
+  const result = await runCaseIn<ThroughputResult>(root, 'throughput', []);
+  return { rows: throughputRows(result), notes: throughputNotes(result) };
+}
+
+/** A benchmark whose case crashed is one failed row, and the others still run. */
+async function section(bench: string, body: () => Promise<Section>): Promise<Section> {
+  try {
+    return await body();
+  } catch (err) {
+    console.error(err);
+    const message = (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
+    return { rows: [{ bench, measure: 'benchmark did not complete', value: message, reference: '', ratio: '', target: 'completes', verdict: 'FAIL' }], notes: [] };
+  }
+}
+
+function duration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)}m ${String(seconds % 60).padStart(2, '0')}s`;
+}
+
+async function main(): Promise<number> {
+  const began = performance.now();
+  console.log('node-red-contrib-audio-capture benchmark (npm run bench)');
+  console.log(`machine: ${describeMachine()}`);
+  const root = mkdtempSync(join(tmpdir(), 'audio-capture-bench-'));
+  const removeRoot = (): void => rmSync(root, { recursive: true, force: true });
+  process.once('SIGINT', () => {
+    removeRoot();
+    process.exit(130);
+  });
+  const sections: Section[] = [];
+  try {
+    sections.push(await section('1 memory', () => memory(root)));
+    sections.push(await section('2 finalize', () => finalize(root)));
+    sections.push(await section('3 throughput', () => throughput(root)));
+  } finally {
+    removeRoot();
+  }
+  const rows = sections.flatMap((s) => s.rows);
+  console.log('');
+  console.log(renderTable(rows));
+  console.log('');
+  for (const note of sections.flatMap((s) => s.notes)) console.log(`- ${note}`);
+  const count = (verdict: Row['verdict']): number => rows.filter((row) => row.verdict === verdict).length;
+  console.log('');
+  console.log(`SUMMARY: ${count('PASS')} PASS, ${count('FAIL')} FAIL, ${count('info')} reported only; ${duration(performance.now() - began)}`);
+  return count('FAIL') > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  },
+);
