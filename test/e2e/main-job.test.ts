@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { repairWavFile } from '../../src/lib/wav/repair';
 import { MainJob } from '../support/main-job';
-import { delay, eventually } from '../support/node-red';
+import { sleep, waitFor } from '../support/wait';
 import { soxInfo } from '../support/wav-readers';
 
 // Node ids in examples/record-test-signal.json.
@@ -39,9 +39,9 @@ describe('the main job (npm start) with the example flow', () => {
     const url = await job.started();
     assert.match(job.log, new RegExp(`Recordings go to: ${recordings()}`));
     await job.inject(url, START);
-    await delay(1500);
+    await sleep(1500);
     await job.inject(url, STOP);
-    const [name] = await eventually(async () => ((await published()).length === 1 ? published() : undefined));
+    const [name] = await waitFor(async () => ((await published()).length === 1 ? published() : undefined), 'the published recording');
     const info = await soxInfo(join(recordings(), name!));
     assert.deepEqual([info.sampleRate, info.channels, info.bitsPerSample], [RATE, 1, 16]);
     assert.ok(Math.abs(info.frames / RATE - 1.5) < 0.4, `recorded ${info.frames / RATE} s for a 1.5 s press`);
@@ -53,7 +53,7 @@ describe('the main job (npm start) with the example flow', () => {
     const job = startJob();
     const url = await job.started();
     await job.inject(url, START);
-    await delay(1000);
+    await sleep(1000);
     await job.stop('SIGTERM');
     const names = await published();
     assert.equal(names.length, 2);
@@ -66,7 +66,7 @@ describe('the main job (npm start) with the example flow', () => {
     const job = startJob();
     const url = await job.started();
     await job.inject(url, START);
-    await delay(2600);
+    await sleep(2600);
     await job.stop('SIGKILL');
 
     const [partial] = await readdir(partials());

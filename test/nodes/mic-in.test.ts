@@ -3,7 +3,8 @@ import type { NodeMessage } from 'node-red';
 import { afterEach, describe, it } from 'node:test';
 import { AudioChunkInfo } from '../../src/lib/contract/audio-chunk';
 import { TestSignalGenerator } from '../../src/lib/audio/test-signal';
-import { delay, eventually, helper, MessageLog, micInNode, onCall, TestNode } from '../support/node-red';
+import { helper, MessageLog, micInNode, onCall, TestNode } from '../support/node-red';
+import { sleep, waitFor } from '../support/wait';
 
 type ChunkMsg = NodeMessage & { payload: Buffer; audio: AudioChunkInfo; filename?: string };
 type ErrorMsg = NodeMessage & { error: { message: string } };
@@ -32,7 +33,7 @@ describe('mic-in node', () => {
   it('records the test signal between start and stop, per the audio chunk contract', async () => {
     const { mic, out } = await load();
     mic.receive({ payload: 'start', filename: 'take.wav' });
-    await delay(300);
+    await sleep(300);
     mic.receive({ payload: 'stop' });
     await out.next((m) => m.audio.event === 'end');
 
@@ -104,10 +105,10 @@ describe('mic-in node', () => {
     const statuses: { text?: string; fill?: string }[] = [];
     onCall<{ text?: string; fill?: string }>(mic, 'status', (status) => statuses.push(status));
     mic.receive({ payload: 'start' });
-    await eventually(() => statuses.find((s) => /^0:00/.test(s.text ?? '')));
+    await waitFor(() => statuses.find((s) => /^0:00/.test(s.text ?? '')), 'an elapsed-time status');
     mic.receive({ payload: 'stop' });
     await out.next((m) => m.audio.event === 'end');
-    await eventually(() => statuses.find((s) => s.text === 'mic-in.status.idleTest'));
+    await waitFor(() => statuses.find((s) => s.text === 'mic-in.status.idleTest'), 'the idle status');
   });
 
   it('refuses a bad configuration with a red status and errors on input', async () => {
@@ -123,7 +124,7 @@ describe('mic-in node', () => {
     const ends: ChunkMsg[] = [];
     onCall<ChunkMsg>(mic, 'send', (msg) => ends.push(msg));
     await helper.setFlows(flow({ frequency: 600 }), 'full');
-    const end = await eventually(() => ends.find((m) => m.audio.event === 'end'));
+    const end = await waitFor(() => ends.find((m) => m.audio.event === 'end'), 'the end chunk');
     assert.equal(end.audio.reason, 'close');
   });
 });

@@ -8,8 +8,11 @@ import { AudioFormat } from '../../src/lib/audio/format';
 import { AudioChunkInfo, EndReason } from '../../src/lib/contract/audio-chunk';
 import { RecordingInfo } from '../../src/lib/contract/recording';
 import { buildWavHeader, readWavInfo } from '../../src/lib/wav/header';
+import { TestSignalGenerator } from '../../src/lib/audio/test-signal';
 import { countingPcm16 } from '../support/scripted-source';
-import { delay, eventually, FlowNode, helper, MessageLog, micInNode, onCall, TestNode, wavWriterNode } from '../support/node-red';
+import { soxDecode, soxInfo, wavefileInfo } from '../support/wav-readers';
+import { FlowNode, helper, MessageLog, micInNode, onCall, TestNode, wavWriterNode } from '../support/node-red';
+import { sleep, waitFor } from '../support/wait';
 
 type FinishedMsg = NodeMessage & { payload: string; recording: RecordingInfo };
 type ErrorMsg = NodeMessage & { error: { message: string } };
@@ -85,6 +88,10 @@ describe('wav-writer node', () => {
     assert.deepEqual(recording.format, stereo16);
     assert.ok(Date.parse(recording.endedAt) >= Date.parse(recording.startedAt));
     assert.deepEqual(await pcmOf(recording.path), pcm);
+    assert.deepEqual((await soxDecode(recording.path)).pcm, pcm, 'sox decodes the same samples');
+    const wav = await wavefileInfo(recording.path);
+    assert.deepEqual([wav.audioFormat, wav.numChannels, wav.sampleRate, wav.bitsPerSample], [1, 2, 8000, 16]);
+    assert.deepEqual(wav.data, pcm, 'wavefile finds the same data');
     assert.equal(recording.bytes, (await readFile(recording.path)).length);
     assert.deepEqual(await publishedFiles(), ['take-1.wav']);
     assert.deepEqual(await readdir(join(dir, '.partial', 'writer')), [], 'nothing left in the partial folder');
@@ -102,6 +109,22 @@ describe('wav-writer node', () => {
     assert.equal(recording.reason, 'max-duration');
     const info = await readWavInfo(recording.path);
     assert.deepEqual(info.format, { sampleRate: 22050, channels: 1, bitDepth: 24, encoding: 'signed' });
+  });
+
+  it('writes 8 channels of 32-bit from mic-in as WAVE_FORMAT_EXTENSIBLE that sox and wavefile read', async () => {
+    const extra = [
+      { id: 'mic', z: 'f1', type: 'mic-in', source: 'test', sampleRate: 96000, channels: 8, sampleFormat: 'S32_LE', waveform: 'sine', frequency: 1000, level: -3, chunkMs: 100, maxDuration: 0.25, topic: 'audio', wires: [['writer']] },
+    ];
+    const { out } = await load({}, [micInNode, wavWriterNode], extra);
+    (helper.getNode('mic') as TestNode).receive({ payload: 'start' });
+    const { recording } = await out.next();
+    assert.equal(recording.frames, 24000);
+    const sox = await soxInfo(recording.path);
+    assert.deepEqual([sox.sampleRate, sox.channels, sox.bitsPerSample, sox.frames], [96000, 8, 32, 24000]);
+    const wav = await wavefileInfo(recording.path);
+    assert.deepEqual([wav.audioFormat, wav.fmtChunkSize, wav.cbSize, wav.validBitsPerSample, wav.numChannels], [0xfffe, 40, 22, 32, 8]);
+    const expected = new TestSignalGenerator(recording.format, { waveform: 'sine', frequency: 1000, levelDbfs: -3 }).next(24000);
+    assert.deepEqual(wav.data, expected, 'the test signal, sample for sample');
   });
 
   it('finishes the file on a stop control message, and refuses start', async () => {
@@ -160,7 +183,7 @@ describe('wav-writer node', () => {
     const msgs = chunks('s9', [countingPcm16(0, 40), countingPcm16(40, 40)]);
     for (const msg of msgs.slice(1)) writer.receive(msg);
     assert.match((await errors.next()).error.message, /session s9, whose start chunk/);
-    await delay(100);
+    await sleep(100);
     assert.equal(errors.messages.length, 1);
   });
 
@@ -171,7 +194,7 @@ describe('wav-writer node', () => {
       writer.receive({ ...msgs[0], filename });
       for (const msg of msgs.slice(1)) writer.receive(msg);
       assert.match((await errors.next()).error.message, /file name .*not started/);
-      await delay(100);
+      await sleep(100);
       assert.equal(errors.messages.length, 1, 'the rest of the refused session is dropped quietly');
       assert.equal(out.messages.length, 0);
       assert.deepEqual(await publishedFiles(), []);
@@ -217,9 +240,9 @@ describe('wav-writer node', () => {
     const msgs = chunks('s1', [countingPcm16(0, 800)]);
     writer.receive(msgs[0]!);
     writer.receive(msgs[1]!);
-    await eventually(async () => ((await readdir(join(dir, '.partial', 'writer')).catch(() => [])).length ? true : undefined));
+    await waitFor(async () => ((await readdir(join(dir, '.partial', 'writer')).catch(() => [])).length ? true : undefined), 'the partial file');
     await helper.setFlows(flow({ pattern: 'other-{counter}' }), 'full');
-    const files = await eventually(async () => ((await publishedFiles()).length ? publishedFiles() : undefined));
+    const files = await waitFor(async () => ((await publishedFiles()).length ? publishedFiles() : undefined), 'a published file');
     assert.deepEqual(files, ['take-1.wav']);
     assert.deepEqual(await pcmOf(join(dir, 'take-1.wav')), countingPcm16(0, 800));
   });
@@ -229,13 +252,15 @@ describe('wav-writer node', () => {
     await mkdir(partial, { recursive: true });
     const pcm = countingPcm16(0, 1001); // a torn last frame: 500.5 frames
     await writeFile(join(partial, 'lost.wav'), Buffer.concat([buildWavHeader(stereo16, 0, 'wav'), pcm]));
+    await writeFile(join(partial, 'never-started.wav'), ''); // killed before its first header
     const { out } = await load();
     const { recording } = await out.next();
     assert.equal(recording.reason, 'interrupted');
     assert.equal(recording.path, join(dir, 'lost.wav'));
     assert.equal(recording.frames, 500);
     assert.deepEqual(await pcmOf(recording.path), pcm.subarray(0, 2000));
-    assert.deepEqual(await readdir(partial), []);
+    assert.deepEqual(await readdir(partial), [], 'the empty file is gone too');
+    assert.deepEqual(await publishedFiles(), ['lost.wav']);
   });
 
   it('shows idle and the recording progress, status text as i18n keys', async () => {
@@ -245,11 +270,11 @@ describe('wav-writer node', () => {
     const msgs = chunks('s1', [countingPcm16(0, 800)]);
     writer.receive(msgs[0]!);
     writer.receive(msgs[1]!);
-    const progress = await eventually(() => statuses.find((s) => /^0:00 \d+ kB$/.test(s.text ?? '')));
+    const progress = await waitFor(() => statuses.find((s) => /^0:00 \d+ kB$/.test(s.text ?? '')), 'a progress status');
     assert.ok(progress.text!.length < 20);
     writer.receive(msgs[2]!);
     await out.next();
-    await eventually(() => (statuses.at(-1)?.text === 'wav-writer.status.idle' ? true : undefined));
+    await waitFor(() => (statuses.at(-1)?.text === 'wav-writer.status.idle' ? true : undefined), 'the idle status');
   });
 
   it('refuses a directory pattern that cannot make a safe name', async () => {

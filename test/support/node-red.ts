@@ -50,18 +50,3 @@ export type FlowNode = { id: string; type: string } & Record<string, unknown>;
 export function onCall<T>(node: Node, method: 'send' | 'status' | 'error', listener: (arg: T) => void): void {
   (node as unknown as NodeJS.EventEmitter).on(`call:${method}`, (call: { args: [T] }) => listener(call.args[0]));
 }
-
-export function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls until `check` returns a value other than undefined, or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => T | undefined | Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await delay(20);
-  }
-}

@@ -1,4 +1,4 @@
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AudioFormat, bytesPerFrame, framesToMs, sameFormat } from '../audio/format';
 import { silence } from '../audio/samples';
@@ -142,8 +142,13 @@ export class WavSessionWriter {
       const path = join(this.options.partialDirectory, name);
       if (this.current?.writer.paths.includes(path)) continue;
       try {
+        const { size, mtime: modified } = await stat(path);
+        // A crash between creating the file and writing its first header leaves it empty: no audio to keep.
+        if (size === 0) {
+          await unlink(path);
+          continue;
+        }
         const repaired = await repairWavFile(path);
-        const modified = (await stat(path)).mtime;
         const [published] = await publishFiles([path], this.options.directory);
         if (!published) throw new Error('it was not published');
         const durationMs = framesToMs(repaired.frames, repaired.format);
