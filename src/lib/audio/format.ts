@@ -62,6 +62,7 @@ export function describeFormat(format: AudioFormat): string {
   return `${rate} ${format.bitDepth}${format.encoding === 'float' ? 'f' : 'b'} ${format.channels}ch`;
 }
 
+/** Whole milliseconds (the frame count is the exact length). */
 export function framesToMs(frames: number, format: AudioFormat): number {
-  return (frames * 1000) / format.sampleRate;
+  return Math.round((frames * 1000) / format.sampleRate);
 }

@@ -1,4 +1,5 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow, NodeStatus } from 'node-red';
+import { framesToMs } from '../../lib/audio/format';
 import { SourceFailure } from '../../lib/capture/audio-source';
 import { Recorder, StartRequest } from '../../lib/capture/recorder';
 import { TestSource } from '../../lib/capture/test-source';
@@ -54,7 +55,7 @@ export = function registerMicIn(RED: NodeAPI): void {
     });
     const ticker = new StatusTicker(() => {
       const level = lastLevel === undefined ? '' : ` ${Math.round(lastLevel)} dB`;
-      const elapsed = formatElapsed((recorder.framesRecorded * 1000) / settings.source.format.sampleRate);
+      const elapsed = formatElapsed(framesToMs(recorder.framesRecorded, settings.source.format));
       node.status({ fill: 'blue', shape: 'dot', text: `${elapsed}${level} test` });
     });
     node.status(idleStatus);
