@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { expandPattern, FileNameError, highestCounter, safeFileName } from '../../src/lib/recording/file-names';
-import { freePath } from '../../src/lib/recording/publish';
+import { publishFiles } from '../../src/lib/recording/publish';
 
 const tokens = { counter: 7, startedAt: new Date(2026, 0, 2, 3, 4, 5), session: 'abc-123', topic: 'audio/kitchen' };
 
@@ -43,9 +43,24 @@ describe('file names', () => {
       assert.equal(await highestCounter(join(dir, 'missing'), 'recording{counter}.wav'), 0);
     });
 
-    it('finds a free name instead of overwriting', async () => {
-      assert.equal(await freePath(dir, 'recording1.wav'), join(dir, 'recording1-2.wav'));
-      assert.equal(await freePath(dir, 'new.wav'), join(dir, 'new.wav'));
+    it('publishes under a free name instead of overwriting, parts after the name it got', async () => {
+      const partials = await mkdtemp(join(dir, 'partial-'));
+      for (const name of ['a.wav', 'b.wav', 'c.wav']) await writeFile(join(partials, name), name);
+      const paths = await publishFiles(['a.wav', 'b.wav'].map((n) => join(partials, n)), dir, 'recording1.wav');
+      assert.deepEqual(paths, [join(dir, 'recording1-2.wav'), join(dir, 'recording1-2-part2.wav')]);
+      assert.equal(await readFile(join(dir, 'recording1.wav'), 'utf8'), '', 'the existing file is untouched');
+      assert.equal(await readFile(paths[1]!, 'utf8'), 'b.wav');
+      assert.deepEqual(await publishFiles([join(partials, 'c.wav')], dir, 'new.wav'), [join(dir, 'new.wav')]);
+      assert.deepEqual(await readdir(partials), []);
+    });
+
+    it('gives two writers publishing the same name at once two files', async () => {
+      const partials = await mkdtemp(join(dir, 'race-'));
+      const names = Array.from({ length: 20 }, (_, i) => `p${i}.wav`);
+      for (const name of names) await writeFile(join(partials, name), name);
+      const paths = await Promise.all(names.map((name) => publishFiles([join(partials, name)], dir, 'same.wav')));
+      const contents = await Promise.all(paths.map(([path]) => readFile(path!, 'utf8')));
+      assert.deepEqual(contents.sort(), [...names].sort(), 'every file survived under its own name');
     });
   });
 });

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { NodeMessage } from 'node-red';
+import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { AudioFormat } from '../../src/lib/audio/format';
@@ -17,6 +19,7 @@ import { sleep, waitFor } from '../support/wait';
 type FinishedMsg = NodeMessage & { payload: string; recording: RecordingInfo };
 type ErrorMsg = NodeMessage & { error: { message: string } };
 
+const run = promisify(execFile);
 const stereo16: AudioFormat = { sampleRate: 8000, channels: 2, bitDepth: 16, encoding: 'signed' };
 
 let dir: string;
@@ -203,6 +206,20 @@ describe('wav-writer node', () => {
     });
   }
 
+  it('keeps two recordings asked for under the same name, started back to back', async () => {
+    const { writer, out } = await load();
+    const first = chunks('s1', [countingPcm16(0, 400)]);
+    const second = chunks('s2', [countingPcm16(400, 400)]);
+    writer.receive({ ...first[0], filename: 'same' });
+    writer.receive(first[1]!);
+    writer.receive({ ...second[0], filename: 'same' });
+    for (const msg of second.slice(1)) writer.receive(msg);
+    await out.next((m) => m.recording.session === 's2');
+    const paths = out.messages.map((m) => m.recording.path);
+    assert.deepEqual(paths, [join(dir, 'same.wav'), join(dir, 'same-2.wav')]);
+    assert.deepEqual(await pcmOf(paths[1]!), countingPcm16(400, 400));
+  });
+
   it('rolls over to a new file at the maximum duration without losing a frame', async () => {
     const { writer, out } = await load({ maxDuration: 0.1 }); // 800 frames a file
     const pcm = countingPcm16(0, 2 * 2000);
@@ -210,7 +227,7 @@ describe('wav-writer node', () => {
     await out.next((m) => m.recording.reason === 'stop');
     const recordings = out.messages.map((m) => m.recording);
     assert.deepEqual(recordings.map((r) => r.frames), [800, 800, 400]);
-    assert.deepEqual(recordings.map((r) => r.reason), ['max-duration', 'max-duration', 'stop']);
+    assert.deepEqual(recordings.map((r) => r.reason), ['rollover', 'rollover', 'stop']);
     const joined = Buffer.concat(await Promise.all(recordings.map((r) => pcmOf(r.path))));
     assert.deepEqual(joined, pcm);
   });
@@ -219,7 +236,18 @@ describe('wav-writer node', () => {
     const { writer, out } = await load({ maxSize: 0.002 }); // 2000 bytes of audio: 500 frames
     for (const msg of chunks('s1', [countingPcm16(0, 1400)])) writer.receive(msg);
     await out.next((m) => m.recording.reason === 'stop');
-    assert.deepEqual(out.messages.map((m) => [m.recording.frames, m.recording.reason]), [[500, 'max-size'], [200, 'stop']]);
+    assert.deepEqual(out.messages.map((m) => [m.recording.frames, m.recording.reason]), [[500, 'rollover'], [200, 'stop']]);
+  });
+
+  it('counts lost frames in the file they fell in, not again in the next one', async () => {
+    const { writer, out } = await load({ maxDuration: 0.1 }); // 800 frames a file
+    const msgs = chunks('s1', [countingPcm16(0, 800), countingPcm16(800, 800), countingPcm16(1600, 800)]);
+    msgs[2]!.audio.frame = 500; // 100 frames missing, inside the first file
+    msgs[3]!.audio.frame = 900;
+    msgs[4]!.audio.frame = 1300;
+    for (const msg of msgs) writer.receive(msg);
+    await out.next((m) => m.recording.reason === 'stop');
+    assert.deepEqual(out.messages.map((m) => [m.recording.frames, m.recording.dropped]), [[800, 100], [500, 0]]);
   });
 
   it('fills a gap in the frame timeline with silence and counts it', async () => {
@@ -281,5 +309,34 @@ describe('wav-writer node', () => {
     const { writer, errors } = await load({ pattern: '../{counter}' });
     writer.receive({ payload: 'stop' });
     assert.match((await errors.next()).error.message, /path separators/);
+  });
+});
+
+describe('wav-writer node on a disk that fills up', () => {
+  let mountPoint: string;
+  afterEach(async () => {
+    await helper.unload();
+    await run('umount', [mountPoint]).catch(() => undefined);
+    await rm(mountPoint, { recursive: true, force: true });
+  });
+
+  it('keeps what reached the disk, tells Catch nodes, and refuses the rest of the recording', async () => {
+    mountPoint = await mkdtemp(join(tmpdir(), 'full-disk-'));
+    await run('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mountPoint]);
+    dir = mountPoint;
+    const { writer, out, errors } = await load();
+    const msgs = chunks('s1', Array.from({ length: 12 }, (_, i) => countingPcm16(i * 4000, 4000))); // 96 kB
+    for (const msg of msgs.slice(0, 10)) writer.receive(msg);
+    const { recording } = await out.next();
+    assert.equal(recording.reason, 'error');
+    assert.ok(recording.frames > 0 && recording.frames < 20000, `${recording.frames} frames kept`);
+    assert.deepEqual(await pcmOf(recording.path), Buffer.concat(msgs.slice(1, 10).map((m) => m.payload)).subarray(0, recording.frames * 4));
+    assert.equal((await soxInfo(recording.path)).frames, recording.frames);
+    assert.match((await errors.next()).error.message, /ENOSPC/);
+    writer.receive(msgs[10]!);
+    writer.receive(msgs[11]!);
+    assert.match((await errors.next((m) => /stopped early/.test(m.error.message))).error.message, /session s1 stopped early \(.*ENOSPC/);
+    await sleep(100);
+    assert.equal(errors.messages.filter((m) => /stopped early/.test(m.error.message)).length, 1, 'told once, not per chunk');
   });
 });

@@ -175,10 +175,11 @@ export class Recorder {
   private onOverrun(source: AudioSource, frames: number): void {
     const session = this.session;
     if (session?.source !== source) return;
-    session.dropped += frames;
-    // Silence goes in chunk-sized pieces so a long stall never needs one huge buffer.
+    // Silence goes in chunk-sized pieces so a long stall never needs one huge buffer; only
+    // what fits before the maximum duration is counted as dropped.
     for (let left = frames; left > 0 && this.session === session; ) {
-      const piece = Math.min(left, session.chunkFrames);
+      const piece = Math.min(left, session.chunkFrames, session.maxFrames - session.framesTaken);
+      session.dropped += piece;
       this.take(session, silence(source.format, piece));
       left -= piece;
     }

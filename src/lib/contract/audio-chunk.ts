@@ -1,17 +1,18 @@
-import { AudioFormat, formatProblem } from '../audio/format';
+import { AudioFormat, bytesPerFrame, formatProblem } from '../audio/format';
 import { AudioLevel } from '../audio/level';
 
 export type ChunkEvent = 'start' | 'data' | 'end';
 
 /**
- * Why a recording ended. 'interrupted': it never got its end chunk (a new session began
- * in the writer first, or the file was recovered after a crash). 'max-size': wav-writer
- * rolled over to a new file at its size limit (it does the same at 'max-duration').
+ * Why a recording (or one file of it) ended. 'interrupted': it never got its end chunk (a
+ * new session began in the writer first, or the file was recovered after a crash).
+ * 'rollover': wav-writer reached its own size or duration limit and the session goes on in
+ * the next file.
  */
 export type EndReason =
   | 'stop'
   | 'max-duration'
-  | 'max-size'
+  | 'rollover'
   | 'silence'
   | 'error'
   | 'device-lost'
@@ -55,6 +56,10 @@ export function audioChunkProblem(msg: { payload?: unknown; audio?: unknown }): 
   if (!Number.isSafeInteger(audio.frame) || (audio.frame as number) < 0) return 'msg.audio.frame must be a whole number >= 0';
   const formatError = formatProblem(audio.format);
   if (formatError) return `msg.audio.format: ${formatError}`;
+  const frameBytes = bytesPerFrame(audio.format as AudioFormat);
+  if (msg.payload.length % frameBytes !== 0) {
+    return `payload of ${msg.payload.length} bytes is not a whole number of ${frameBytes}-byte frames`;
+  }
   return undefined;
 }
 

@@ -1,14 +1,13 @@
-import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir } from 'node:fs/promises';
+import { extname, basename, join } from 'node:path';
 import { AudioFormat, bytesPerFrame, framesToMs, sameFormat } from '../audio/format';
 import { silence } from '../audio/samples';
 import { AudioChunk, audioChunkProblem, EndReason } from '../contract/audio-chunk';
 import { RecordingInfo } from '../contract/recording';
-import { repairWavFile } from '../wav/repair';
-import { wavLayout } from '../wav/header';
 import { WavRecordingWriter } from '../wav/recording-writer';
 import { expandPattern, highestCounter, safeFileName } from './file-names';
 import { publishFiles } from './publish';
+import { recoverPartialFile } from './recover';
 
 export interface WavSessionWriterOptions {
   /** Where finished recordings appear. */
@@ -40,19 +39,31 @@ export class ChunkError extends Error {}
 interface OpenFile {
   readonly session: string;
   readonly writer: WavRecordingWriter;
+  /** The name the file is published under (the partial file's may carry a suffix). */
+  readonly name: string;
   readonly format: AudioFormat;
   readonly frameBytes: number;
   readonly maxFrames: number;
-  readonly rollReason: EndReason;
   readonly startedAt: Date;
   readonly topic: string;
   /** Session timeline frame the next chunk must start at. */
   nextFrame: number;
-  /** Frames the source reported as lost (msg.audio.dropped). */
+  /** Frames the source reported lost in the session so far (msg.audio.dropped). */
   sourceDropped: number;
-  /** Frames of silence this writer put in for gaps in the chunks' frame timeline. */
+  /** Frames of silence this writer put in for gaps in the session's timeline so far. */
   filledFrames: number;
+  /** The session's lost frames before this file began: a rolled-over file reports only its own. */
+  readonly droppedBefore: number;
 }
+
+/** A session whose file ended early: why, and whether its next chunk was told. */
+interface StoppedSession {
+  why: string;
+  reported: boolean;
+}
+
+/** Sessions remembered as stopped; more than a few at once means chunks of long-dead sessions. */
+const STOPPED_SESSIONS_KEPT = 16;
 
 /**
  * Writes each session of audio chunks to a WAV file in a partial directory and publishes
@@ -63,10 +74,14 @@ interface OpenFile {
 export class WavSessionWriter {
   private current: OpenFile | undefined;
   private counter = 0;
-  /** A session whose start was refused: its later chunks are dropped without a second error. */
-  private refusedSession: string | undefined;
+  private readonly stopped = new Map<string, StoppedSession>();
+  /** Names in the partial directory: open, finishing, or left by an earlier run. */
+  private readonly partialNames = new Set<string>();
+  /** What an earlier run left, seen before this writer opened anything. */
+  private leftovers: string[] = [];
   /** Files are finished one after another, so their messages and names come in recording order. */
   private finishing: Promise<void> = Promise.resolve();
+  private recovering: Promise<void> = Promise.resolve();
   private readonly ready: Promise<void>;
 
   constructor(private readonly options: WavSessionWriterOptions) {
@@ -89,28 +104,14 @@ export class WavSessionWriter {
     const problem = audioChunkProblem(msg);
     if (problem) return this.refuse(problem);
     const { audio } = msg;
-    const pending: (Promise<void> | undefined)[] = [];
-    let file = this.current;
-    if (audio.event === 'start') {
-      if (file) pending.push(this.finish(file, 'interrupted'));
-      try {
-        file = this.current = this.open(msg);
-      } catch (err) {
-        this.refusedSession = audio.session;
-        await Promise.all(pending);
-        throw new ChunkError(`${(err as Error).message}; the recording was not started`);
-      }
-    } else if (file?.session !== audio.session) {
-      if (audio.session === this.refusedSession) return;
-      this.refusedSession = audio.session;
-      return this.refuse(`chunk of session ${audio.session}, whose start chunk this writer did not get`);
+    if (audio.event === 'start') return this.begin(msg);
+    const file = this.current;
+    if (file?.session !== audio.session) return this.stray(audio.session);
+    if (!sameFormat(audio.format, file.format)) return this.refuse('the audio format changed in the middle of a session');
+    if (audio.frame < file.nextFrame) {
+      return this.refuse(`chunk starts at frame ${audio.frame}, but frames up to ${file.nextFrame} were already written`);
     }
-    const chunkProblem = this.chunkProblem(file, msg);
-    if (chunkProblem) {
-      await Promise.all(pending);
-      return this.refuse(chunkProblem);
-    }
-    pending.push(this.append(file, msg));
+    const pending = [this.append(file, msg)];
     // After a roll-over the session's open file is a newer one than `file`.
     if (audio.event === 'end' && this.current) pending.push(this.finish(this.current, audio.reason ?? 'stop'));
     await Promise.all(pending);
@@ -124,81 +125,87 @@ export class WavSessionWriter {
     return true;
   }
 
-  /** Finalizes and publishes whatever is open or still finishing. */
+  /** Finalizes and publishes whatever is open or still finishing, after any recovery under way. */
   async close(): Promise<void> {
     await this.ready.catch(() => undefined);
     if (this.current) void this.finish(this.current, 'close');
-    await this.finishing;
+    await Promise.all([this.finishing, this.recovering]);
   }
 
   /**
-   * Publishes what an earlier run left in the partial directory (power cut, crash), after
-   * fixing each header to the frames on disk. Call before the first write.
+   * Publishes, repaired, the files an earlier run left in the partial directory (power cut,
+   * crash). Only those: files this writer opened itself are never touched.
    */
-  async recover(): Promise<void> {
-    await this.ready;
-    const names = (await readdir(this.options.partialDirectory)).filter((name) => name.toLowerCase().endsWith('.wav'));
-    for (const name of names.sort()) {
-      const path = join(this.options.partialDirectory, name);
-      if (this.current?.writer.paths.includes(path)) continue;
-      try {
-        const { size, mtime: modified } = await stat(path);
-        // A crash between creating the file and writing its first header leaves it empty: no audio to keep.
-        if (size === 0) {
-          await unlink(path);
-          continue;
+  recover(): Promise<void> {
+    this.recovering = this.ready.then(async () => {
+      for (const name of this.leftovers.splice(0)) {
+        const path = join(this.options.partialDirectory, name);
+        try {
+          const recording = await recoverPartialFile(path, this.options.directory);
+          if (recording) this.options.onFinished(recording);
+        } catch (err) {
+          this.options.onError(new Error(`could not recover ${path}: ${(err as Error).message}`, { cause: err }));
+        } finally {
+          this.partialNames.delete(name);
         }
-        const repaired = await repairWavFile(path);
-        const [published] = await publishFiles([path], this.options.directory);
-        if (!published) throw new Error('it was not published');
-        const durationMs = framesToMs(repaired.frames, repaired.format);
-        this.options.onFinished({
-          session: '',
-          path: published,
-          frames: repaired.frames,
-          durationMs,
-          bytes: repaired.dataBytes + wavLayout(repaired.format).headerBytes,
-          format: repaired.format,
-          container: repaired.container,
-          startedAt: new Date(modified.getTime() - durationMs).toISOString(),
-          endedAt: modified.toISOString(),
-          reason: 'interrupted',
-          dropped: 0,
-        });
-      } catch (err) {
-        this.options.onError(new Error(`could not recover ${path}: ${(err as Error).message}`, { cause: err }));
       }
-    }
+    });
+    return this.recovering;
   }
 
   private async prepare(): Promise<void> {
-    await mkdir(this.options.directory, { recursive: true });
-    await mkdir(this.options.partialDirectory, { recursive: true });
-    this.counter = await highestCounter(this.options.directory, this.options.pattern);
+    const { directory, partialDirectory, pattern } = this.options;
+    await mkdir(partialDirectory, { recursive: true });
+    this.leftovers = (await readdir(partialDirectory)).filter((name) => name.toLowerCase().endsWith('.wav')).sort();
+    for (const name of this.leftovers) this.partialNames.add(name);
+    // Leftovers will be published under their names, so the counter continues after them too.
+    this.counter = Math.max(await highestCounter(directory, pattern), await highestCounter(partialDirectory, pattern));
   }
 
+  /** Opens the file for a start chunk (finishing any file still open) and writes its pre-roll. */
+  private async begin(msg: ChunkMessage): Promise<void> {
+    const { audio, filename, topic } = msg;
+    const previous = this.current ? this.finish(this.current, 'interrupted') : undefined;
+    let file: OpenFile;
+    try {
+      const topicText = typeof topic === 'string' ? topic : '';
+      const name = filename === undefined ? this.nextPatternName(audio.session, topicText) : safeFileName(filename);
+      file = this.current = this.openFile(name, audio.session, audio.format, topicText, audio.frame, audio.dropped ?? 0, 0);
+    } catch (err) {
+      this.remember(audio.session, (err as Error).message, true);
+      await previous;
+      throw new ChunkError(`${(err as Error).message}; the recording was not started`);
+    }
+    await Promise.all([previous, this.append(file, msg)]);
+  }
+
+  /** A chunk of a session that has no open file: a start this writer never got, or a file that ended early. */
+  private async stray(session: string): Promise<never | void> {
+    const stopped = this.stopped.get(session);
+    if (stopped?.reported) return;
+    if (stopped) {
+      stopped.reported = true;
+      throw new ChunkError(`the recording of session ${session} stopped early (${stopped.why}); its further audio is dropped`);
+    }
+    this.remember(session, 'its start chunk never reached this writer', true);
+    return this.refuse(`chunk of session ${session}, whose start chunk this writer did not get`);
+  }
+
+  /** Rejects a chunk; a file open at the time is finished first, and the rest of its session is dropped. */
   private async refuse(problem: string): Promise<never> {
-    if (!this.current) throw new ChunkError(problem);
-    await this.finish(this.current, 'error');
+    const file = this.current;
+    if (!file) throw new ChunkError(problem);
+    this.remember(file.session, problem, true);
+    await this.finish(file, 'error');
     throw new ChunkError(`${problem}; the recording under way was finalized and kept`);
   }
 
-  private chunkProblem(file: OpenFile, { audio, payload }: ChunkMessage): string | undefined {
-    if (!sameFormat(audio.format, file.format)) return 'the audio format changed in the middle of a session';
-    if (payload.length % file.frameBytes !== 0) {
-      return `payload of ${payload.length} bytes is not a whole number of ${file.frameBytes}-byte frames`;
+  private remember(session: string, why: string, reported: boolean): void {
+    this.stopped.set(session, { why, reported });
+    for (const old of this.stopped.keys()) {
+      if (this.stopped.size <= STOPPED_SESSIONS_KEPT) break;
+      this.stopped.delete(old);
     }
-    if (audio.frame < file.nextFrame) {
-      return `chunk starts at frame ${audio.frame}, but frames up to ${file.nextFrame} were already written`;
-    }
-    return undefined;
-  }
-
-  /** Opens the file for a start chunk, named by msg.filename or else the pattern. */
-  private open({ audio, filename, topic }: ChunkMessage): OpenFile {
-    const topicText = typeof topic === 'string' ? topic : '';
-    const name = filename === undefined ? this.nextPatternName(audio.session, topicText) : safeFileName(filename);
-    return this.openFile(name, audio.session, audio.format, topicText, audio.frame, audio.dropped ?? 0);
   }
 
   private nextPatternName(session: string, topic: string): string {
@@ -206,28 +213,49 @@ export class WavSessionWriter {
     return expandPattern(this.options.pattern, { counter: this.counter, startedAt: new Date(), session, topic });
   }
 
-  private openFile(name: string, session: string, format: AudioFormat, topic: string, frame: number, sourceDropped: number): OpenFile {
+  /** A name in the partial directory that no other file there has: -2, -3... after the wanted one. */
+  private reservePartialName(name: string): string {
+    const ext = extname(name);
+    const stem = basename(name, ext);
+    let candidate = name;
+    for (let n = 2; this.partialNames.has(candidate); n++) candidate = `${stem}-${n}${ext}`;
+    this.partialNames.add(candidate);
+    return candidate;
+  }
+
+  private openFile(
+    name: string,
+    session: string,
+    format: AudioFormat,
+    topic: string,
+    frame: number,
+    sourceDropped: number,
+    filledFrames: number,
+  ): OpenFile {
     const { maxDurationMs, maxBytes, refreshIntervalMs, maxFileBytes } = this.options;
     const frameBytes = bytesPerFrame(format);
     const durationFrames = maxDurationMs > 0 ? Math.max(1, Math.round((maxDurationMs * format.sampleRate) / 1000)) : Infinity;
     const sizeFrames = maxBytes > 0 ? Math.max(1, Math.floor(maxBytes / frameBytes)) : Infinity;
-    const writer = new WavRecordingWriter(join(this.options.partialDirectory, name), format, {
+    const partialName = this.reservePartialName(name);
+    const writer = new WavRecordingWriter(join(this.options.partialDirectory, partialName), format, {
       refreshIntervalMs,
       maxFileBytes,
+      partPath: (part) => join(this.options.partialDirectory, this.reservePartialName(`${basename(partialName, '.wav')}-part${part}.wav`)),
       onError: (err) => this.onWriteError(writer, err),
     });
     return {
       session,
       writer,
+      name,
       format,
       frameBytes,
       maxFrames: Math.min(durationFrames, sizeFrames),
-      rollReason: durationFrames <= sizeFrames ? 'max-duration' : 'max-size',
       startedAt: new Date(),
       topic,
       nextFrame: frame,
       sourceDropped,
-      filledFrames: 0,
+      filledFrames,
+      droppedBefore: sourceDropped + filledFrames,
     };
   }
 
@@ -246,9 +274,9 @@ export class WavSessionWriter {
       while (rest.length > 0) {
         // Rolls over only when more audio comes, so a file that fills up exactly never leaves an empty successor.
         if (file.writer.framesAppended === file.maxFrames) {
-          rolled.push(this.finish(file, file.rollReason));
+          rolled.push(this.finish(file, 'rollover'));
           const name = this.nextPatternName(file.session, file.topic);
-          this.current = file = this.openFile(name, file.session, file.format, file.topic, file.nextFrame, file.sourceDropped);
+          this.current = file = this.openFile(name, file.session, file.format, file.topic, file.nextFrame, file.sourceDropped, file.filledFrames);
         }
         const room = (file.maxFrames - file.writer.framesAppended) * file.frameBytes;
         const piece = rest.length <= room ? rest : rest.subarray(0, room);
@@ -259,10 +287,12 @@ export class WavSessionWriter {
     return rolled.length > 0 ? Promise.all(rolled).then(() => undefined) : undefined;
   }
 
+  /** A write failed (disk full, card pulled): keep what reached the disk and drop the rest of the session. */
   private onWriteError(writer: WavRecordingWriter, err: Error): void {
-    if (this.current?.writer === writer) {
-      this.refusedSession = this.current.session;
-      void this.finish(this.current, 'error');
+    const file = this.current;
+    if (file?.writer === writer) {
+      this.remember(file.session, err.message, false);
+      void this.finish(file, 'error');
     }
     this.options.onError(err);
   }
@@ -277,7 +307,8 @@ export class WavSessionWriter {
   private async finalizeAndPublish(file: OpenFile, reason: EndReason): Promise<void> {
     try {
       const summary = await file.writer.finalize();
-      const paths = await publishFiles(summary.paths, this.options.directory);
+      const paths = await publishFiles(summary.paths, this.options.directory, file.name);
+      for (const path of summary.paths) this.partialNames.delete(basename(path));
       const [path] = paths;
       if (!path) throw new Error('the writer left no file');
       this.options.onFinished({
@@ -291,7 +322,7 @@ export class WavSessionWriter {
         startedAt: file.startedAt.toISOString(),
         endedAt: new Date().toISOString(),
         reason,
-        dropped: file.sourceDropped + file.filledFrames,
+        dropped: file.sourceDropped + file.filledFrames - file.droppedBefore,
         ...(paths.length > 1 && { parts: paths }),
       });
     } catch (err) {

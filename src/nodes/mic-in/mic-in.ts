@@ -5,6 +5,7 @@ import { Recorder, StartRequest } from '../../lib/capture/recorder';
 import { TestSource } from '../../lib/capture/test-source';
 import { AudioChunk } from '../../lib/contract/audio-chunk';
 import { parseControlCommand, parseMaxDuration } from '../../lib/contract/control';
+import { closeWhenSettled, completeMessage } from '../shared/message-outcome';
 import { formatElapsed, shortError } from '../shared/status-text';
 import { StatusTicker } from '../shared/status-ticker';
 import { MicInConfig, micInSettings } from './mic-in-settings';
@@ -61,31 +62,20 @@ export = function registerMicIn(RED: NodeAPI): void {
     node.status(idleStatus);
 
     node.on('input', (msg: NodeMessageInFlow & { maxDuration?: unknown; filename?: unknown }, _send, done) => {
-      let run: Promise<boolean>;
-      try {
-        const command = parseControlCommand(msg);
-        const request: StartRequest = { maxDurationMs: parseMaxDuration(msg), filename: msg.filename };
-        run = command === 'start' ? recorder.start(request) : command === 'stop' ? recorder.stop() : recorder.toggle(request);
-      } catch (err) {
-        showError(err);
-        done(err as Error);
-        return;
-      }
-      run.then(
-        () => done(),
-        (err: Error) => {
-          showError(err);
-          done(err);
+      completeMessage(
+        () => {
+          const command = parseControlCommand(msg);
+          const request: StartRequest = { maxDurationMs: parseMaxDuration(msg), filename: msg.filename };
+          return command === 'start' ? recorder.start(request) : command === 'stop' ? recorder.stop() : recorder.toggle(request);
         },
+        done,
+        showError,
       );
     });
 
     node.on('close', (_removed: boolean, done: () => void) => {
       ticker.stop();
-      recorder.close().then(done, (err: Error) => {
-        node.error(err.message);
-        done();
-      });
+      closeWhenSettled(node, recorder.close(), done);
     });
   }
 

@@ -3,6 +3,7 @@ import type { Node, NodeAPI, NodeDef, NodeMessageInFlow, NodeStatus } from 'node
 import { parseControlCommand } from '../../lib/contract/control';
 import { RecordingInfo } from '../../lib/contract/recording';
 import { ChunkMessage, WavSessionWriter } from '../../lib/recording/wav-session-writer';
+import { closeWhenSettled, completeMessage } from '../shared/message-outcome';
 import { formatBytes, formatElapsed, shortError } from '../shared/status-text';
 import { StatusTicker } from '../shared/status-ticker';
 import { WavWriterConfig, wavWriterSettings } from './wav-writer-settings';
@@ -39,7 +40,8 @@ export = function registerWavWriter(RED: NodeAPI): void {
       },
       onError: (err: Error) => {
         showError(err);
-        node.error(err.message);
+        // With a message, so Catch nodes see failures that no incoming message caused.
+        node.error(err.message, { payload: err.message });
       },
     });
     const ticker = new StatusTicker(() => {
@@ -55,37 +57,25 @@ export = function registerWavWriter(RED: NodeAPI): void {
     RED.events.once('flows:started', recover);
 
     node.on('input', (msg: NodeMessageInFlow, _send, done) => {
-      let run: Promise<unknown>;
-      if ((msg as { audio?: unknown }).audio !== undefined) {
-        run = writer.write(msg as unknown as ChunkMessage).then(() => {
+      completeMessage(
+        async () => {
+          if ((msg as { audio?: unknown }).audio === undefined) {
+            if (parseControlCommand(msg) === 'start') throw new Error(RED._('wav-writer.errors.startCommand'));
+            await writer.stop('stop');
+            return;
+          }
+          await writer.write(msg as unknown as ChunkMessage);
           if (writer.recording) ticker.start();
-        });
-      } else {
-        try {
-          if (parseControlCommand(msg) === 'start') throw new Error(RED._('wav-writer.errors.startCommand'));
-          run = writer.stop('stop');
-        } catch (err) {
-          showError(err);
-          done(err as Error);
-          return;
-        }
-      }
-      run.then(
-        () => done(),
-        (err: Error) => {
-          showError(err);
-          done(err);
         },
+        done,
+        showError,
       );
     });
 
     node.on('close', (_removed: boolean, done: () => void) => {
       RED.events.removeListener('flows:started', recover);
       ticker.stop();
-      writer.close().then(done, (err: Error) => {
-        node.error(err.message);
-        done();
-      });
+      closeWhenSettled(node, writer.close(), done);
     });
   }
 
