@@ -28,5 +28,6 @@ export default tseslint.config(
     // Editor code runs in the Node-RED editor page, where RED and jQuery are globals.
     files: ['src/nodes/*/editor/*.js'],
     languageOptions: { sourceType: 'script', globals: { ...globals.browser, RED: 'readonly', $: 'readonly' } },
+    rules: { '@typescript-eslint/no-this-alias': ['error', { allowedNames: ['node'] }] },
   },
 );

@@ -169,7 +169,7 @@ describe('the Node-RED editor of the main job, in Chromium', () => {
         await tooltip.waitFor({ state: 'detached' });
       }
     }
-    assert.equal(await statusOf(ofType('mic-in').id).textContent(), text('mic-in.status.idleTest'));
+    assert.equal(await statusOf(ofType('mic-in').id).textContent(), text('mic-in.status.idle.test'));
     assert.equal(await statusOf(ofType('wav-writer').id).textContent(), text('wav-writer.status.idle'));
   });
 
@@ -191,7 +191,7 @@ describe('the Node-RED editor of the main job, in Chromium', () => {
           // The editor prefixes each key with its catalog: "node-red-contrib-audio-capture/mic-in:mic-in.label.name".
           const [, attr, key] = /^(?:\[(\w+)\])?(?:[^:]*:)?(.+)$/.exec(spec)!;
           const want = text(key!);
-          if (attr === 'placeholder') assert.equal(await element.getAttribute('placeholder'), want, key);
+          if (attr === 'placeholder' || attr === 'title') assert.equal(await element.getAttribute(attr), want, key);
           else assert.equal(normalize(await element.textContent()), normalize(attr === 'html' ? stripTags(want) : want), key);
         }
       }
@@ -254,7 +254,7 @@ describe('the Node-RED editor of the main job, in Chromium', () => {
 
     await onCanvas(stop.id).locator('.red-ui-flow-node-button').click();
     const stopped = Date.now();
-    await onCanvas(mic.id).locator('.red-ui-flow-node-status-label', { hasText: exactly(text('mic-in.status.idleTest')) }).waitFor();
+    await onCanvas(mic.id).locator('.red-ui-flow-node-status-label', { hasText: exactly(text('mic-in.status.idle.test')) }).waitFor();
     await onCanvas(writer.id).locator('.red-ui-flow-node-status-label', { hasText: exactly(text('wav-writer.status.idle')) }).waitFor();
 
     const [file] = await poll(5000, `a WAV file in ${recordings}`, async () => ((await wavs()).length > 0 ? wavs() : undefined));

@@ -49,6 +49,15 @@ describe('Recorder', () => {
     assert.equal(source().closed, 1, 'the device is released when the recording ends');
   });
 
+  it('releases the device when closed in the middle of a recording', async () => {
+    const { recorder, chunks, source } = setup();
+    await recorder.start();
+    await recorder.close();
+    assert.equal(chunks.at(-1)!.audio.reason, 'close');
+    assert.equal(source().closed, 1);
+    assert.equal(source().started, false);
+  });
+
   it('gives each recording its own session and restarts seq and frame', async () => {
     const { recorder, chunks } = setup();
     await recorder.start();
@@ -253,5 +262,74 @@ describe('Recorder with a consumer that always throws', () => {
     await recorder.start(); // runs after the queued release of the broken session's device
     assert.equal(sources[0]!.closed, 1);
     assert.equal(sources.length, 2);
+  });
+});
+
+describe('Recorder keeping the device open with a pre-roll', () => {
+  function listening(preRollMs: number, maxDurationMs = 0) {
+    return setup({ keepOpen: true, preRollMs, maxDurationMs });
+  }
+
+  it('opens the device once for many recordings and releases it on close', async () => {
+    const { recorder, sources } = listening(0);
+    await recorder.listen();
+    await recorder.start();
+    await recorder.stop();
+    await recorder.start();
+    await recorder.stop();
+    assert.equal(sources.length, 1);
+    assert.equal(sources[0]!.opened, 1);
+    assert.equal(sources[0]!.closed, 0);
+    await recorder.close();
+    assert.equal(sources[0]!.closed, 1);
+  });
+
+  it('begins with the last pre-roll of audio, then continues with no gap and no repeat', async () => {
+    const { recorder, chunks, source } = listening(10); // 160 frames
+    await recorder.listen();
+    source().deliver(countingPcm16(0, 250));
+    source().deliver(countingPcm16(250, 150));
+    await recorder.start();
+    source().deliver(countingPcm16(400, 100));
+    await recorder.stop();
+    assert.equal(chunks[0]!.audio.event, 'start');
+    assert.deepEqual(chunks[0]!.payload, countingPcm16(240, 160), 'the start chunk carries the pre-roll');
+    assert.deepEqual(joinedPcm(chunks), countingPcm16(240, 260));
+    assert.equal(chunks[1]!.audio.frame, 160);
+  });
+
+  it('starts the next pre-roll fresh after a recording, without audio the last one already had', async () => {
+    const { recorder, chunks, source } = listening(10);
+    await recorder.listen();
+    await recorder.start();
+    source().deliver(countingPcm16(0, 100));
+    await recorder.stop();
+    source().deliver(countingPcm16(100, 50));
+    await recorder.start();
+    await recorder.stop();
+    const second = chunks.filter((c) => c.audio.session !== chunks[0]!.audio.session);
+    assert.deepEqual(joinedPcm(second), countingPcm16(100, 50));
+  });
+
+  it('does not count the pre-roll in the maximum duration', async () => {
+    const { recorder, chunks, source } = listening(10, 5); // 160 + 80 frames
+    await recorder.listen();
+    source().deliver(countingPcm16(0, 200));
+    await recorder.start();
+    source().deliver(countingPcm16(200, 200));
+    assert.equal(recorder.recording, false);
+    assert.deepEqual(joinedPcm(chunks), countingPcm16(40, 240));
+    assert.equal(chunks.at(-1)!.audio.reason, 'max-duration');
+  });
+
+  it('lets a failed device go and opens a new one for the next recording', async () => {
+    const { recorder, failures, sources, source } = listening(10);
+    await recorder.listen();
+    source().fail('unplugged', 'device-lost');
+    assert.equal(failures.length, 1);
+    await recorder.start();
+    assert.equal(sources.length, 2);
+    assert.equal(sources[0]!.closed, 1);
+    await recorder.close();
   });
 });

@@ -108,7 +108,7 @@ describe('mic-in node', () => {
     await waitFor(() => statuses.find((s) => /^0:00/.test(s.text ?? '')), 'an elapsed-time status');
     mic.receive({ payload: 'stop' });
     await out.next((m) => m.audio.event === 'end');
-    await waitFor(() => statuses.find((s) => s.text === 'mic-in.status.idleTest'), 'the idle status');
+    await waitFor(() => statuses.find((s) => s.text === 'mic-in.status.idle.test'), 'the idle status');
   });
 
   it('refuses a bad configuration with a red status and errors on input', async () => {

@@ -19,3 +19,13 @@ export function sampleEncoding(name: string): SampleEncoding {
   if (!encoding) throw new RangeError(`sample format must be one of ${SAMPLE_FORMAT_NAMES.join(', ')}, got ${name}`);
   return encoding;
 }
+
+/** ALSA's name for a sample format, as arecord -f takes it. */
+export function sampleFormatName(format: SampleEncoding): SampleFormatName {
+  const match = SAMPLE_FORMAT_NAMES.find((name) => {
+    const encoding = ENCODINGS[name];
+    return encoding.bitDepth === format.bitDepth && encoding.encoding === format.encoding;
+  });
+  if (!match) throw new RangeError(`no ALSA sample format for ${format.bitDepth}-bit ${format.encoding}`);
+  return match;
+}

@@ -5,15 +5,23 @@ import { silence } from '../audio/samples';
 import { AudioChunk, ChunkEvent, EndReason } from '../contract/audio-chunk';
 import { AudioSource, SourceFailure } from './audio-source';
 import { ChunkAssembler } from './chunk-assembler';
+import { PreRollBuffer } from './pre-roll-buffer';
 
 export interface RecorderOptions {
-  /** Makes the source for a new recording; it is opened on start and closed when the recording ends. */
+  /** Makes a source when one is needed: for each recording, or once while listening. */
   createSource: () => AudioSource;
   chunkMs: number;
-  /** Default length limit of a recording; 0 for none. */
+  /** Default length limit of a recording (pre-roll not counted); 0 for none. */
   maxDurationMs: number;
+  /**
+   * Keep the device open between recordings (call listen() to open it) and begin each
+   * recording with the last `preRollMs` of audio. When false, the device is opened for each
+   * recording and released after it.
+   */
+  keepOpen?: boolean;
+  preRollMs?: number;
   onChunk: (chunk: AudioChunk) => void;
-  /** The source failed mid-recording; the recording has already ended with the failure's reason. */
+  /** The source failed; a recording under way has already ended with the failure's reason. */
   onFailure: (err: SourceFailure) => void;
 }
 
@@ -29,8 +37,8 @@ interface Session {
   readonly assembler: ChunkAssembler;
   readonly frameBytes: number;
   readonly chunkFrames: number;
+  /** Frames the recording may hold: the pre-roll plus the maximum duration. */
   readonly maxFrames: number;
-  readonly startedAt: Date;
   seq: number;
   /** Frames taken into the timeline (emitted or waiting in the assembler), silence for losses included. */
   framesTaken: number;
@@ -40,10 +48,16 @@ interface Session {
 
 /**
  * The capture control loop: start/stop/toggle, one session per recording, chunks with a
- * gap-free frame timeline, losses filled with counted silence, and the automatic end at
- * the maximum duration. Commands run one at a time in the order they arrive.
+ * gap-free frame timeline, losses filled with counted silence, the automatic end at the
+ * maximum duration, and optionally a device kept open with a pre-roll. Commands run one at
+ * a time in the order they arrive.
  */
 export class Recorder {
+  /** The open source: the session's, or the one listening between recordings. */
+  private source: AudioSource | undefined;
+  /** A source whose open() is under way, so close() can cut it short. */
+  private opening: AudioSource | undefined;
+  private preRoll: PreRollBuffer | undefined;
   private session: Session | undefined;
   private commands: Promise<unknown> = Promise.resolve();
 
@@ -53,13 +67,20 @@ export class Recorder {
     return this.session !== undefined;
   }
 
-  /** Frames recorded so far in the current session (0 when idle). */
+  /** Frames recorded so far in the current session, pre-roll included (0 when idle). */
   get framesRecorded(): number {
     return this.session?.framesTaken ?? 0;
   }
 
   get sessionId(): string | undefined {
     return this.session?.id;
+  }
+
+  /** With keepOpen: opens the device now and keeps the pre-roll filling until close(). */
+  listen(): Promise<void> {
+    return this.enqueue(async () => {
+      await this.ensureOpen();
+    });
   }
 
   /** Starts a recording; resolves false when one is already under way. */
@@ -70,9 +91,8 @@ export class Recorder {
   /** Ends the recording under way; resolves false when there was none. */
   stop(reason: EndReason = 'stop'): Promise<boolean> {
     return this.enqueue(async () => {
-      const source = this.end(reason);
-      if (!source) return false;
-      await source.close();
+      if (!this.session) return false;
+      await this.end(reason)?.close();
       return true;
     });
   }
@@ -80,15 +100,21 @@ export class Recorder {
   toggle(request: StartRequest = {}): Promise<boolean> {
     return this.enqueue(async () => {
       if (!this.session) return this.begin(request);
-      const source = this.end('stop');
-      await source?.close();
+      await this.end('stop')?.close();
       return true;
     });
   }
 
-  /** Ends any recording with reason 'close' and waits until its device is released. */
-  async close(): Promise<void> {
-    await this.stop('close');
+  /**
+   * Ends any recording with reason 'close' and waits until the device is released. A device
+   * still opening (busy retries, a hung driver) is given up at once rather than waited for.
+   */
+  close(): Promise<void> {
+    void this.opening?.close().catch(() => undefined);
+    return this.enqueue(async () => {
+      const ended = this.end('close');
+      await (ended ?? this.release())?.close();
+    });
   }
 
   private enqueue<T>(command: () => Promise<T>): Promise<T> {
@@ -97,51 +123,78 @@ export class Recorder {
     return result;
   }
 
-  private async begin(request: StartRequest): Promise<boolean> {
-    if (this.session) return false;
+  private async ensureOpen(): Promise<AudioSource> {
+    if (this.source) return this.source;
     const source = this.options.createSource();
     source.on('data', (pcm) => this.guarded(source, () => this.onData(source, pcm)));
     source.on('overrun', (frames) => this.guarded(source, () => this.onOverrun(source, frames)));
     source.on('error', (err) => this.onFailure(source, err));
+    this.opening = source;
     try {
       await source.open();
     } catch (err) {
       await source.close().catch(() => undefined);
       throw err;
+    } finally {
+      this.opening = undefined;
     }
+    const preRollFrames = Math.round(((this.options.preRollMs ?? 0) * source.format.sampleRate) / 1000);
+    this.preRoll = this.options.keepOpen && preRollFrames > 0 ? new PreRollBuffer(preRollFrames * bytesPerFrame(source.format)) : undefined;
+    this.source = source;
+    source.start();
+    return source;
+  }
+
+  /** Detaches the open source (no data follows) and returns it, still to be closed. */
+  private release(): AudioSource | undefined {
+    const source = this.source;
+    this.source = undefined;
+    this.preRoll = undefined;
+    source?.stop();
+    return source;
+  }
+
+  private async begin(request: StartRequest): Promise<boolean> {
+    if (this.session) return false;
+    const source = await this.ensureOpen();
     const { format } = source;
     const chunkFrames = Math.max(1, Math.round((this.options.chunkMs * format.sampleRate) / 1000));
     const maxDurationMs = request.maxDurationMs ?? this.options.maxDurationMs;
-    this.session = {
+    const preRoll = this.preRoll?.take() ?? Buffer.alloc(0);
+    const frameBytes = bytesPerFrame(format);
+    const session: Session = {
       id: randomUUID(),
       source,
-      assembler: new ChunkAssembler(chunkFrames * bytesPerFrame(format)),
-      frameBytes: bytesPerFrame(format),
+      assembler: new ChunkAssembler(chunkFrames * frameBytes),
+      frameBytes,
       chunkFrames,
-      maxFrames: maxDurationMs > 0 ? Math.max(1, Math.round((maxDurationMs * format.sampleRate) / 1000)) : Infinity,
-      startedAt: new Date(),
+      maxFrames: maxDurationMs > 0 ? preRoll.length / frameBytes + Math.max(1, Math.round((maxDurationMs * format.sampleRate) / 1000)) : Infinity,
       seq: 0,
-      framesTaken: 0,
+      framesTaken: preRoll.length / frameBytes,
       framesEmitted: 0,
       dropped: 0,
     };
-    this.emitChunk(this.session, 'start', Buffer.alloc(0), undefined, request.filename);
-    source.start();
+    this.session = session;
+    this.emitChunk(session, 'start', preRoll, undefined, request.filename);
     return true;
   }
 
-  /** Ends the session at once (no data follows) and returns its source, still to be closed. */
+  /**
+   * Ends the session at once (no data joins it after this) and returns the source to close,
+   * or undefined when the device stays open for the pre-roll.
+   */
   private end(reason: EndReason): AudioSource | undefined {
     const session = this.session;
     if (!session) return undefined;
     this.session = undefined;
-    session.source.stop();
+    const source = this.options.keepOpen ? undefined : this.release();
     this.emitChunk(session, 'end', session.assembler.flush(), reason);
-    return session.source;
+    return source;
   }
 
   private endAndRelease(reason: EndReason): void {
-    const source = this.session?.source;
+    const keepOpen = this.options.keepOpen;
+    const source = keepOpen ? undefined : this.source;
     try {
       this.end(reason);
     } finally {
@@ -167,14 +220,19 @@ export class Recorder {
   }
 
   private onData(source: AudioSource, pcm: Buffer): void {
-    const session = this.session;
-    if (session?.source !== source) return;
-    this.take(session, pcm);
+    if (source !== this.source) return;
+    if (this.session) this.take(this.session, pcm);
+    else this.preRoll?.push(pcm);
   }
 
   private onOverrun(source: AudioSource, frames: number): void {
+    if (source !== this.source) return;
     const session = this.session;
-    if (session?.source !== source) return;
+    if (!session) {
+      // The pre-roll keeps its true length too; it never needs more than its own capacity of silence.
+      this.preRoll?.push(silence(source.format, Math.min(frames, source.format.sampleRate * 60)));
+      return;
+    }
     // Silence goes in chunk-sized pieces so a long stall never needs one huge buffer; only
     // what fits before the maximum duration is counted as dropped.
     for (let left = frames; left > 0 && this.session === session; ) {
@@ -186,10 +244,13 @@ export class Recorder {
   }
 
   private onFailure(source: AudioSource, err: SourceFailure): void {
-    if (this.session?.source !== source) return;
+    if (source !== this.source) return;
+    // A failed device is let go even when listening; the next start opens a new one.
+    this.release();
     try {
-      this.endAndRelease(err.reason);
+      this.end(err.reason);
     } finally {
+      void this.enqueue(() => source.close().catch(() => undefined));
       this.options.onFailure(err);
     }
   }

@@ -22,6 +22,8 @@ export type EndReason =
 export interface SourceInfo {
   kind: 'alsa' | 'pico' | 'test';
   device: string;
+  /** For ALSA: the capture backend in use. */
+  backend?: 'portaudio' | 'arecord';
 }
 
 /** `msg.audio` of an audio chunk message (see ARCHITECTURE.md). */

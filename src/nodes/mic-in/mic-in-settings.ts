@@ -1,11 +1,16 @@
 import { AudioFormat, formatProblem } from '../../lib/audio/format';
 import { sampleEncoding } from '../../lib/audio/sample-format-names';
 import { TestWaveform } from '../../lib/audio/test-signal';
+import { AlsaBackendChoice, AlsaSourceOptions } from '../../lib/capture/alsa/alsa-source';
 import { TestSourceOptions } from '../../lib/capture/test-source';
 
 /** mic-in's properties as the editor saves them. */
 export interface MicInConfig {
   source?: string;
+  backend?: string;
+  device?: string;
+  periodMs?: string | number;
+  bufferMs?: string | number;
   sampleRate?: string | number;
   channels?: string | number;
   sampleFormat?: string;
@@ -14,15 +19,26 @@ export interface MicInConfig {
   level?: string | number;
   chunkMs?: string | number;
   maxDuration?: string | number;
+  keepOpen?: boolean | string;
+  preRoll?: string | number;
   topic?: string;
 }
 
+export type SourceSettings =
+  | ({ kind: 'test' } & TestSourceOptions)
+  | ({ kind: 'alsa'; backend: AlsaBackendChoice } & AlsaSourceOptions);
+
 export interface MicInSettings {
-  source: TestSourceOptions;
+  source: SourceSettings;
   chunkMs: number;
   maxDurationMs: number;
+  /** Keep the device open between recordings, holding `preRollMs` of audio for the next start. */
+  keepOpen: boolean;
+  preRollMs: number;
   topic: string;
 }
+
+const BACKENDS: readonly string[] = ['auto', 'portaudio', 'arecord'];
 
 function number(value: string | number | undefined, fallback: number, what: string, min: number, max: number): number {
   const parsed = value === undefined || value === '' ? fallback : Number(value);
@@ -32,9 +48,37 @@ function number(value: string | number | undefined, fallback: number, what: stri
   return parsed;
 }
 
+function sourceSettings(config: MicInConfig, format: AudioFormat): SourceSettings {
+  const kind = config.source || 'alsa';
+  if (kind === 'alsa') {
+    const backend = config.backend || 'auto';
+    if (!BACKENDS.includes(backend)) throw new RangeError(`backend must be auto, portaudio or arecord, got ${backend}`);
+    const device = config.device?.trim() || 'default';
+    // eslint-disable-next-line no-control-regex
+    if (/[\x00-\x1f]/.test(device)) throw new RangeError('device name must not contain control characters');
+    return {
+      kind,
+      backend: backend as AlsaBackendChoice,
+      device,
+      format,
+      periodMs: number(config.periodMs, 20, 'period', 1, 1000),
+      bufferMs: number(config.bufferMs, 1000, 'buffer', 10, 10000),
+    };
+  }
+  if (kind !== 'test') throw new RangeError(`source must be test or alsa, got ${kind}`);
+  const waveform = config.waveform || 'sine';
+  if (waveform !== 'sine' && waveform !== 'noise') throw new RangeError(`waveform must be sine or noise, got ${waveform}`);
+  return {
+    kind,
+    format,
+    waveform: waveform as TestWaveform,
+    frequency: number(config.frequency, 440, 'frequency', 1, format.sampleRate / 2),
+    levelDbfs: number(config.level, -12, 'level', -120, 0),
+  };
+}
+
 /** Checks the node's properties and turns them into settings; throws a RangeError naming the bad one. */
 export function micInSettings(config: MicInConfig): MicInSettings {
-  if ((config.source ?? 'test') !== 'test') throw new RangeError(`source must be "test", got ${config.source}`);
   const format: AudioFormat = {
     sampleRate: number(config.sampleRate, 48000, 'sample rate', 1000, 768000),
     channels: number(config.channels, 1, 'channels', 1, 32),
@@ -42,17 +86,12 @@ export function micInSettings(config: MicInConfig): MicInSettings {
   };
   const problem = formatProblem(format);
   if (problem) throw new RangeError(problem);
-  const waveform = config.waveform || 'sine';
-  if (waveform !== 'sine' && waveform !== 'noise') throw new RangeError(`waveform must be sine or noise, got ${waveform}`);
   return {
-    source: {
-      format,
-      waveform: waveform as TestWaveform,
-      frequency: number(config.frequency, 440, 'frequency', 1, format.sampleRate / 2),
-      levelDbfs: number(config.level, -12, 'level', -120, 0),
-    },
+    source: sourceSettings(config, format),
     chunkMs: number(config.chunkMs, 100, 'chunk length', 5, 5000),
     maxDurationMs: number(config.maxDuration, 0, 'maximum duration', 0, 31 * 24 * 3600) * 1000,
+    keepOpen: config.keepOpen === true || config.keepOpen === 'true',
+    preRollMs: number(config.preRoll, 0, 'pre-roll', 0, 60) * 1000,
     topic: config.topic || 'audio',
   };
 }

@@ -2,13 +2,14 @@ import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow, NodeStatus
 import { framesToMs } from '../../lib/audio/format';
 import { SourceFailure } from '../../lib/capture/audio-source';
 import { Recorder, StartRequest } from '../../lib/capture/recorder';
-import { TestSource } from '../../lib/capture/test-source';
 import { AudioChunk } from '../../lib/contract/audio-chunk';
 import { parseControlCommand, parseMaxDuration } from '../../lib/contract/control';
 import { closeWhenSettled, completeMessage } from '../shared/message-outcome';
 import { formatElapsed, shortError } from '../shared/status-text';
 import { StatusTicker } from '../shared/status-ticker';
+import { registerDeviceEndpoint } from './device-endpoint';
 import { MicInConfig, micInSettings } from './mic-in-settings';
+import { sourceFactory } from './source-factory';
 
 type MicInDef = NodeDef & MicInConfig;
 
@@ -23,18 +24,24 @@ export = function registerMicIn(RED: NodeAPI): void {
       settings = micInSettings(config);
     } catch (err) {
       showError(err);
-      node.error(RED._('mic-in.errors.config', { message: (err as Error).message }));
+      node.error(`${RED._('mic-in.errors.config')}: ${(err as Error).message}`);
       node.on('input', (_msg: NodeMessageInFlow, _send: unknown, done: (err?: Error) => void) => done(err as Error));
       return;
     }
 
-    const idleStatus: NodeStatus = { fill: 'grey', shape: 'ring', text: 'mic-in.status.idleTest' };
+    const source = sourceFactory(settings.source);
+    const idleStatus: NodeStatus = { fill: 'grey', shape: 'ring', text: `mic-in.status.idle.${source.kind}` };
+    const listeningStatus: NodeStatus = { fill: 'green', shape: 'ring', text: 'mic-in.status.listening' };
+    let listening = false;
+    const restingStatus = (): NodeStatus => (listening ? listeningStatus : idleStatus);
     let lastLevel: number | undefined;
     let lastEnd: NodeMessage | undefined;
     const recorder: Recorder = new Recorder({
-      createSource: () => new TestSource(settings.source),
+      createSource: source.create,
       chunkMs: settings.chunkMs,
       maxDurationMs: settings.maxDurationMs,
+      keepOpen: settings.keepOpen,
+      preRollMs: settings.preRollMs,
       onChunk: (chunk: AudioChunk) => {
         const msg: NodeMessage = { topic: settings.topic, ...chunk };
         if (chunk.audio.event === 'start') {
@@ -45,21 +52,35 @@ export = function registerMicIn(RED: NodeAPI): void {
         if (chunk.audio.event === 'end') {
           ticker.stop();
           lastEnd = msg;
-          node.status(idleStatus);
+          node.status(restingStatus());
         }
         node.send(msg);
       },
       onFailure: (err: SourceFailure) => {
+        listening = false;
         showError(err);
-        node.error(RED._('mic-in.errors.source', { message: err.message }), lastEnd ?? {});
+        node.error(`${RED._('mic-in.errors.source')}: ${err.message}`, lastEnd ?? {});
       },
     });
     const ticker = new StatusTicker(() => {
       const level = lastLevel === undefined ? '' : ` ${Math.round(lastLevel)} dB`;
       const elapsed = formatElapsed(framesToMs(recorder.framesRecorded, settings.source.format));
-      node.status({ fill: 'blue', shape: 'dot', text: `${elapsed}${level} test` });
+      const test = source.kind === 'test';
+      node.status({ fill: test ? 'blue' : 'green', shape: 'dot', text: `${elapsed}${level}${test ? ' test' : ''}` });
     });
     node.status(idleStatus);
+    if (settings.keepOpen) {
+      recorder.listen().then(
+        () => {
+          listening = true;
+          if (!recorder.recording) node.status(listeningStatus);
+        },
+        (err: Error) => {
+          showError(err);
+          node.error(`${RED._('mic-in.errors.source')}: ${err.message}`, {});
+        },
+      );
+    }
 
     node.on('input', (msg: NodeMessageInFlow & { maxDuration?: unknown; filename?: unknown }, _send, done) => {
       completeMessage(
@@ -80,4 +101,5 @@ export = function registerMicIn(RED: NodeAPI): void {
   }
 
   RED.nodes.registerType('mic-in', MicInNode);
+  registerDeviceEndpoint(RED);
 };

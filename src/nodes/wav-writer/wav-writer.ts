@@ -22,7 +22,7 @@ export = function registerWavWriter(RED: NodeAPI): void {
       settings = wavWriterSettings(config, RED.settings.userDir as string | undefined);
     } catch (err) {
       showError(err);
-      node.error(RED._('wav-writer.errors.config', { message: (err as Error).message }));
+      node.error(`${RED._('wav-writer.errors.config')}: ${(err as Error).message}`);
       node.on('input', (_msg: NodeMessageInFlow, _send: unknown, done: (err?: Error) => void) => done(err as Error));
       return;
     }
@@ -52,7 +52,7 @@ export = function registerWavWriter(RED: NodeAPI): void {
 
     // Recover once the flows run, so the messages about recovered files reach the nodes wired after this one.
     const recover = (): void => {
-      writer.recover().catch((err: Error) => node.error(RED._('wav-writer.errors.recover', { message: err.message })));
+      writer.recover().catch((err: Error) => node.error(`${RED._('wav-writer.errors.recover')}: ${err.message}`));
     };
     RED.events.once('flows:started', recover);
 

@@ -3,7 +3,11 @@ RED.nodes.registerType('mic-in', {
     color: '#8CC8E8',
     defaults: {
         name: { value: '' },
-        source: { value: 'test', required: true },
+        source: { value: 'alsa', required: true },
+        backend: { value: 'auto' },
+        device: { value: 'default' },
+        periodMs: { value: 20, validate: function (v) { return Number(v) >= 1 && Number(v) <= 1000; } },
+        bufferMs: { value: 1000, validate: function (v) { return Number(v) >= 10 && Number(v) <= 10000; } },
         sampleRate: { value: 48000, required: true, validate: RED.validators.number() },
         channels: { value: 1, required: true, validate: function (v) { return Number.isInteger(Number(v)) && v >= 1 && v <= 32; } },
         sampleFormat: { value: 'S16_LE', required: true },
@@ -12,6 +16,8 @@ RED.nodes.registerType('mic-in', {
         level: { value: -12, validate: function (v) { return Number(v) <= 0 && Number(v) >= -120; } },
         chunkMs: { value: 100, validate: function (v) { return Number(v) >= 5 && Number(v) <= 5000; } },
         maxDuration: { value: 0, validate: function (v) { return Number(v) >= 0; } },
+        keepOpen: { value: false },
+        preRoll: { value: 0, validate: function (v) { return Number(v) >= 0 && Number(v) <= 60; } },
         topic: { value: 'audio' }
     },
     inputs: 1,
@@ -30,8 +36,35 @@ RED.nodes.registerType('mic-in', {
         return this._('mic-in.label.output');
     },
     oneditprepare: function () {
+        var node = this;
         $('#node-input-waveform').on('change', function () {
-            $('.mic-in-sine-only').toggle($(this).val() === 'sine');
+            $('.mic-in-sine-only').toggle($(this).val() === 'sine' && $('#node-input-source').val() === 'test');
+        });
+        $('#node-input-source').on('change', function () {
+            var alsa = $(this).val() === 'alsa';
+            $('.mic-in-alsa-only').toggle(alsa);
+            $('.mic-in-test-only').toggle(!alsa);
+            $('#node-input-waveform').trigger('change');
         }).trigger('change');
+
+        function loadDevices() {
+            var tip = $('#mic-in-device-tip').text(node._('mic-in.devices.loading'));
+            $.getJSON('mic-in/devices').done(function (listing) {
+                var list = $('#mic-in-devices').empty();
+                listing.devices.forEach(function (device) {
+                    var channels = device.channels ? ' (' + node._('mic-in.devices.channels', { count: device.channels }) + ')' : '';
+                    $('<option>').attr('value', device.name).text(device.description + channels).appendTo(list);
+                });
+                var text = node._('mic-in.devices.found', { count: listing.devices.length });
+                tip.text(listing.problems.length ? text + ' ' + listing.problems.join('; ') : text);
+            }).fail(function (xhr) {
+                tip.text(node._('mic-in.devices.failed', { status: xhr.status }));
+            });
+        }
+        $('#node-input-keepOpen').on('change', function () {
+            $('.mic-in-listen-only').toggle($(this).is(':checked'));
+        }).trigger('change');
+        $('#mic-in-refresh-devices').on('click', loadDevices);
+        loadDevices();
     }
 });
