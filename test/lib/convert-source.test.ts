@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { describe, it } from 'node:test';
-import { ConvertedSource } from '../../src/lib/audio/convert/converted-source';
+import { ConvertedSource } from '../../src/lib/capture/converted-source';
 import { AudioFormat } from '../../src/lib/audio/format';
 import { AudioSource, AudioSourceEvents, SourceFailure } from '../../src/lib/capture/audio-source';
 import { SourceInfo } from '../../src/lib/contract/audio-chunk';

@@ -58,6 +58,15 @@ describe('Recorder', () => {
     assert.equal(source().started, false);
   });
 
+  it('keeps audio a device hands over the moment it is started', async () => {
+    const { recorder, chunks } = setup({
+      createSource: () => Object.assign(new ScriptedSource(mono16k), { heldAtStart: countingPcm16(0, 200) }),
+    });
+    await recorder.start();
+    await recorder.stop();
+    assert.deepEqual(joinedPcm(chunks), countingPcm16(0, 200));
+  });
+
   it('gives each recording its own session and restarts seq and frame', async () => {
     const { recorder, chunks } = setup();
     await recorder.start();

@@ -10,6 +10,8 @@ export class ScriptedSource extends EventEmitter<AudioSourceEvents> implements A
   closed = 0;
   started = false;
   failOpen: Error | undefined;
+  /** Audio the device already holds when started, handed over inside start() (arecord's first read). */
+  heldAtStart: Buffer | undefined;
 
   constructor(readonly format: AudioFormat) {
     super();
@@ -22,6 +24,7 @@ export class ScriptedSource extends EventEmitter<AudioSourceEvents> implements A
 
   start(): void {
     this.started = true;
+    if (this.heldAtStart) this.emit('data', this.heldAtStart);
   }
 
   stop(): void {

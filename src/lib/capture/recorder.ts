@@ -57,6 +57,8 @@ export class Recorder {
   private source: AudioSource | undefined;
   /** A source whose open() is under way, so close() can cut it short. */
   private opening: AudioSource | undefined;
+  /** The open source was started (its audio flows). */
+  private delivering = false;
   private preRoll: PreRollBuffer | undefined;
   private session: Session | undefined;
   private commands: Promise<unknown> = Promise.resolve();
@@ -79,7 +81,7 @@ export class Recorder {
   /** With keepOpen: opens the device now and keeps the pre-roll filling until close(). */
   listen(): Promise<void> {
     return this.enqueue(async () => {
-      await this.ensureOpen();
+      this.deliver(await this.ensureOpen());
     });
   }
 
@@ -141,8 +143,17 @@ export class Recorder {
     const preRollFrames = Math.round(((this.options.preRollMs ?? 0) * source.format.sampleRate) / 1000);
     this.preRoll = this.options.keepOpen && preRollFrames > 0 ? new PreRollBuffer(preRollFrames * bytesPerFrame(source.format)) : undefined;
     this.source = source;
-    source.start();
     return source;
+  }
+
+  /**
+   * Starts the device's delivery once. A source may hand over audio it already holds inside
+   * start() itself, so a recording's session must exist before this is called.
+   */
+  private deliver(source: AudioSource): void {
+    if (this.delivering) return;
+    this.delivering = true;
+    source.start();
   }
 
   /** Detaches the open source (no data follows) and returns it, still to be closed. */
@@ -150,6 +161,7 @@ export class Recorder {
     const source = this.source;
     this.source = undefined;
     this.preRoll = undefined;
+    this.delivering = false;
     source?.stop();
     return source;
   }
@@ -176,6 +188,7 @@ export class Recorder {
     };
     this.session = session;
     this.emitChunk(session, 'start', preRoll, undefined, request.filename);
+    this.deliver(source);
     return true;
   }
 

@@ -1,3 +1,5 @@
+import { AudioConversion, DEFAULT_DC_BLOCK_HZ } from '../../lib/audio/convert/conversion-options';
+import { createConverter } from '../../lib/audio/convert/converter';
 import { AudioFormat, formatProblem } from '../../lib/audio/format';
 import { sampleEncoding } from '../../lib/audio/sample-format-names';
 import { TestWaveform } from '../../lib/audio/test-signal';
@@ -21,6 +23,10 @@ export interface MicInConfig {
   maxDuration?: string | number;
   keepOpen?: boolean | string;
   preRoll?: string | number;
+  outChannels?: string;
+  outBitDepth?: string | number;
+  dcBlock?: boolean | string;
+  dcBlockHz?: string | number;
   topic?: string;
 }
 
@@ -35,6 +41,8 @@ export interface MicInSettings {
   /** Keep the device open between recordings, holding `preRollMs` of audio for the next start. */
   keepOpen: boolean;
   preRollMs: number;
+  /** What to do to the audio on its way out; undefined when it goes out as captured. */
+  conversion: AudioConversion | undefined;
   topic: string;
 }
 
@@ -77,6 +85,36 @@ function sourceSettings(config: MicInConfig, format: AudioFormat): SourceSetting
   };
 }
 
+/** Channels as users count them ("1,2" of 8, or "mono"), as the converter takes them (from 0). */
+function outputChannels(text: string | undefined): AudioConversion['channels'] {
+  const trimmed = text?.trim() ?? '';
+  if (trimmed === '') return undefined;
+  if (trimmed.toLowerCase() === 'mono') return 'mono';
+  return trimmed.split(',').map((part) => {
+    const channel = Number(part.trim());
+    if (!Number.isInteger(channel) || channel < 1) throw new RangeError(`output channels must be numbers from 1, like 1,2, or mono; got ${trimmed}`);
+    return channel - 1;
+  });
+}
+
+function conversion(config: MicInConfig, format: AudioFormat): AudioConversion | undefined {
+  const outBitDepth = config.outBitDepth === undefined || config.outBitDepth === '' ? undefined : Number(config.outBitDepth);
+  if (outBitDepth !== undefined && outBitDepth !== 16 && outBitDepth !== 24) throw new RangeError(`output bit depth must be 16 or 24, got ${config.outBitDepth}`);
+  if (outBitDepth !== undefined && outBitDepth > format.bitDepth) {
+    throw new RangeError(`output bit depth ${outBitDepth} is more than the device's ${format.bitDepth}`);
+  }
+  const options: AudioConversion = {
+    channels: outputChannels(config.outChannels),
+    // The same depth as captured is no conversion at all.
+    bitDepth: outBitDepth !== undefined && outBitDepth < format.bitDepth ? (outBitDepth as 16 | 24) : undefined,
+    dcBlockHz: config.dcBlock === true || config.dcBlock === 'true' ? number(config.dcBlockHz, DEFAULT_DC_BLOCK_HZ, 'DC block cutoff', 1, 200) : undefined,
+  };
+  if (options.channels === undefined && options.bitDepth === undefined && options.dcBlockHz === undefined) return undefined;
+  // Built once here so a conversion that does not fit the format is a configuration error, not a failed start.
+  createConverter(format, options);
+  return options;
+}
+
 /** Checks the node's properties and turns them into settings; throws a RangeError naming the bad one. */
 export function micInSettings(config: MicInConfig): MicInSettings {
   const format: AudioFormat = {
@@ -92,6 +130,7 @@ export function micInSettings(config: MicInConfig): MicInSettings {
     maxDurationMs: number(config.maxDuration, 0, 'maximum duration', 0, 31 * 24 * 3600) * 1000,
     keepOpen: config.keepOpen === true || config.keepOpen === 'true',
     preRollMs: number(config.preRoll, 0, 'pre-roll', 0, 60) * 1000,
+    conversion: conversion(config, format),
     topic: config.topic || 'audio',
   };
 }

@@ -29,7 +29,7 @@ export = function registerMicIn(RED: NodeAPI): void {
       return;
     }
 
-    const source = sourceFactory(settings.source);
+    const source = sourceFactory(settings.source, settings.conversion);
     const idleStatus: NodeStatus = { fill: 'grey', shape: 'ring', text: `mic-in.status.idle.${source.kind}` };
     const listeningStatus: NodeStatus = { fill: 'green', shape: 'ring', text: 'mic-in.status.listening' };
     let listening = false;

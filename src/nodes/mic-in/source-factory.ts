@@ -1,5 +1,7 @@
 import { AlsaBackend, createAlsaSource, resolveAlsaBackend } from '../../lib/capture/alsa/alsa-source';
+import { AudioConversion } from '../../lib/audio/convert/conversion-options';
 import { AudioSource } from '../../lib/capture/audio-source';
+import { ConvertedSource } from '../../lib/capture/converted-source';
 import { TestSource } from '../../lib/capture/test-source';
 import { SourceSettings } from './mic-in-settings';
 
@@ -10,9 +12,13 @@ export interface SourceFactory {
   kind: 'test' | AlsaBackend;
 }
 
-/** Decides once, when the node starts, what mic-in captures with ('auto' picks the backend here). */
-export function sourceFactory(settings: SourceSettings): SourceFactory {
-  if (settings.kind === 'test') return { kind: 'test', create: () => new TestSource(settings) };
+/**
+ * Decides once, when the node starts, what mic-in captures with ('auto' picks the backend
+ * here), and wraps each source in the conversion when there is one.
+ */
+export function sourceFactory(settings: SourceSettings, conversion: AudioConversion | undefined): SourceFactory {
+  const converted = (source: AudioSource): AudioSource => (conversion ? new ConvertedSource(source, conversion) : source);
+  if (settings.kind === 'test') return { kind: 'test', create: () => converted(new TestSource(settings)) };
   const backend = resolveAlsaBackend(settings.backend);
-  return { kind: backend, create: () => createAlsaSource(backend, settings) };
+  return { kind: backend, create: () => converted(createAlsaSource(backend, settings)) };
 }

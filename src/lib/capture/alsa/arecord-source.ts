@@ -28,6 +28,10 @@ export class ArecordSource extends EventEmitter<AudioSourceEvents> implements Au
   readonly info: SourceInfo;
   private child: ChildProcess | undefined;
   private delivering = false;
+  /** start() was called once: from then on, audio outside delivery is dropped, not held. */
+  private started = false;
+  private early: Buffer[] = [];
+  private earlyBytes = 0;
   private closing = false;
   private openedAt = 0n;
   private framesReceived = 0;
@@ -46,7 +50,10 @@ export class ArecordSource extends EventEmitter<AudioSourceEvents> implements Au
   }
 
   start(): void {
+    this.started = true;
     this.delivering = true;
+    // Audio read between the open and this call is the device's first: it goes out first.
+    for (const pcm of this.early.splice(0)) this.emit('data', pcm);
   }
 
   stop(): void {
@@ -87,15 +94,24 @@ export class ArecordSource extends EventEmitter<AudioSourceEvents> implements Au
       this.child = child;
       const said: string[] = [];
       let opened = false;
+      // The device is open once arecord says so, or once its audio arrives, whichever comes first
+      // (two pipes: either can be read first). Resolving on the first audio lets start() follow it at once.
+      const markOpened = (): void => {
+        if (opened) return;
+        opened = true;
+        this.openedAt = process.hrtime.bigint();
+        resolve();
+      };
       const aligner = new FrameAligner(bytesPerFrame(this.format));
-      child.stdout.on('data', (bytes: Buffer) => this.receive(aligner.push(bytes)));
+      child.stdout.on('data', (bytes: Buffer) => {
+        markOpened();
+        this.receive(aligner.push(bytes));
+      });
       createInterface({ input: child.stderr }).on('line', (line) => {
         said.push(line);
         const message = parseArecordLine(line);
-        if (message?.kind === 'recording' && !opened) {
-          opened = true;
-          this.openedAt = process.hrtime.bigint();
-          resolve();
+        if (message?.kind === 'recording') {
+          markOpened();
         } else if (message?.kind === 'overrun') {
           this.reportOverrun(message.atLeastMs);
         }
@@ -119,6 +135,15 @@ export class ArecordSource extends EventEmitter<AudioSourceEvents> implements Au
     if (pcm.length === 0) return;
     this.framesReceived += pcm.length / bytesPerFrame(this.format);
     if (this.delivering) this.emit('data', pcm);
+    else if (!this.started) this.holdEarly(pcm);
+  }
+
+  /** Keeps audio that comes before start(), up to one buffer's worth, as the device itself would. */
+  private holdEarly(pcm: Buffer): void {
+    this.early.push(pcm);
+    this.earlyBytes += pcm.length;
+    const limit = ((this.options.bufferMs * this.format.sampleRate) / 1000) * bytesPerFrame(this.format);
+    while (this.earlyBytes > limit && this.early.length > 1) this.earlyBytes -= this.early.shift()?.length ?? 0;
   }
 
   /**

@@ -18,6 +18,10 @@ RED.nodes.registerType('mic-in', {
         maxDuration: { value: 0, validate: function (v) { return Number(v) >= 0; } },
         keepOpen: { value: false },
         preRoll: { value: 0, validate: function (v) { return Number(v) >= 0 && Number(v) <= 60; } },
+        outChannels: { value: '', validate: function (v) { return !v || /^\s*(mono|\d+(\s*,\s*\d+)*)\s*$/i.test(v); } },
+        outBitDepth: { value: '' },
+        dcBlock: { value: false },
+        dcBlockHz: { value: 10, validate: function (v) { return Number(v) >= 1 && Number(v) <= 200; } },
         topic: { value: 'audio' }
     },
     inputs: 1,

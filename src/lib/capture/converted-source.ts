@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
-import { SourceInfo } from '../../contract/audio-chunk';
-import { AudioSource, AudioSourceEvents, SourceFailure } from '../../capture/audio-source';
-import { AudioFormat } from '../format';
-import { AudioConversion } from './conversion-options';
-import { Converter, createConverter } from './converter';
+import { SourceInfo } from '../contract/audio-chunk';
+import { AudioSource, AudioSourceEvents, SourceFailure } from './audio-source';
+import { AudioFormat } from '../audio/format';
+import { AudioConversion } from '../audio/convert/conversion-options';
+import { Converter, createConverter } from '../audio/convert/converter';
 
 /**
  * An AudioSource that is another one with a conversion applied: same device and controls,
