@@ -9,10 +9,11 @@ export class MainJob {
   private output = '';
   readonly process: ChildProcess;
 
-  constructor(userDir: string) {
+  /** `flow`: a file in examples/ to deploy instead of the default one. */
+  constructor(userDir: string, flow?: string) {
     this.process = spawn(process.execPath, [join(root, 'scripts/start-demo.mjs')], {
       cwd: root,
-      env: { ...process.env, DEMO_DIR: userDir, PORT: '0' },
+      env: { ...process.env, DEMO_DIR: userDir, PORT: '0', ...(flow && { DEMO_FLOW: flow, DEMO_RESET_FLOW: '1' }) },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
