@@ -34,6 +34,8 @@ describe("mic-in's device list for the editor, in a Node-RED with admin authenti
       editorTheme: { tours: false },
       adminAuth: {
         type: 'credentials',
+        // Node-RED's session expiry timer holds the process open until the last token expires: make that soon.
+        sessionExpiryTime: 2,
         users: [
           { username: 'admin', password: await bcrypt.hash('secret', 4), permissions: '*' },
           { username: 'viewer', password: await bcrypt.hash('secret', 4), permissions: 'read' },
