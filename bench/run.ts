@@ -1,15 +1,21 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { prepareCpuDevice } from './alsa/cpu-device';
+import type { CaptureCpuMode, CaptureCpuResult } from './cases/capture-cpu';
 import type { FinalizeResult } from './cases/finalize';
 import type { MemoryMode, MemoryResult } from './cases/memory';
+import type { StallMode, StallResult } from './cases/stall';
 import type { ThroughputResult } from './cases/throughput';
 import { forkCase } from './lib/fork-case';
+import { progress } from './lib/log';
 import { describeMachine } from './lib/machine';
 import { renderTable } from './lib/table';
+import { captureCpuNotes, captureCpuRows } from './report/capture-cpu-rows';
 import { finalizeNotes, finalizeRows } from './report/finalize-rows';
 import { memoryNotes, memoryRows } from './report/memory-rows';
 import type { Row } from './report/row';
+import { stallNotes, stallRows } from './report/stall-rows';
 import { throughputNotes, throughputRows } from './report/throughput-rows';
 
 /**
@@ -57,6 +63,30 @@ async function throughput(root: string): Promise<Section> {
   return { rows: throughputRows(result), notes: throughputNotes(result) };
 }
 
+/**
+ * Benchmark 4: the stand-in device's 184 MB file is made once, in its own directory (removed
+ * afterwards), for the reference and both backends, each measured in its own process.
+ */
+async function captureCpu(root: string): Promise<Section> {
+  const deviceDir = mkdtempSync(join(root, 'capture-cpu-device-'));
+  try {
+    progress('capture CPU: writing the stand-in device\'s file');
+    prepareCpuDevice(deviceDir);
+    const run = (mode: CaptureCpuMode): Promise<CaptureCpuResult> => runCaseIn<CaptureCpuResult>(root, 'capture-cpu', [mode, deviceDir]);
+    const reference = await run('reference');
+    const backends = [await run('arecord'), await run('portaudio')];
+    return { rows: captureCpuRows(reference, backends), notes: captureCpuNotes(reference, backends) };
+  } finally {
+    rmSync(deviceDir, { recursive: true, force: true });
+  }
+}
+
+async function stall(root: string): Promise<Section> {
+  const results: StallResult[] = [];
+  for (const mode of ['arecord', 'portaudio', 'naudiodon-defaults'] satisfies StallMode[]) results.push(await runCaseIn<StallResult>(root, 'stall', [mode]));
+  return { rows: stallRows(results), notes: stallNotes(results) };
+}
+
 /** A benchmark whose case crashed is one failed row, and the others still run. */
 async function section(bench: string, body: () => Promise<Section>): Promise<Section> {
   try {
@@ -88,6 +118,8 @@ async function main(): Promise<number> {
     sections.push(await section('1 memory', () => memory(root)));
     sections.push(await section('2 finalize', () => finalize(root)));
     sections.push(await section('3 throughput', () => throughput(root)));
+    sections.push(await section('4 capture CPU', () => captureCpu(root)));
+    sections.push(await section('5 stall', () => stall(root)));
   } finally {
     removeRoot();
   }

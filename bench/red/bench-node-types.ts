@@ -1,4 +1,5 @@
 import type { Node, NodeMessage } from 'node-red';
+import type { LoopBlock } from '../feed/event-loop-stall';
 
 /**
  * A bench-port node: the bench's hands and eyes inside the flow. The feeder calls its
@@ -15,6 +16,16 @@ export interface BenchPortNode extends Node {
  */
 export interface ConsumerNode extends Node {
   consumedBytes: number;
+}
+
+/**
+ * A bench-stall node: another node in the same Node-RED that blocks the event loop for
+ * `blockMs` every `everyMs` (a busy-wait) between begin() and end(); `blocks` is what it did.
+ */
+export interface StallNode extends Node {
+  blocks: LoopBlock[];
+  begin(): void;
+  end(): void;
 }
 
 /** Node-RED's internal nodes module, as far as the bench uses it. */

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import type { ChunkMessage } from '../audio/chunk-stream';
 import { canonicalWavHeader } from '../audio/pcm-wav-header';
-import type { BenchPortNode, ConsumerNode } from './bench-node-types';
+import { EventLoopStaller } from '../feed/event-loop-stall';
+import type { BenchPortNode, ConsumerNode, StallNode } from './bench-node-types';
 
 /**
  * Node types that exist only in the bench's Node-RED (registered through a module the
@@ -13,7 +14,8 @@ import type { BenchPortNode, ConsumerNode } from './bench-node-types';
  *   pyaudio example does: every chunk appended to a list (`frames.append(data)`), the WAV
  *   written at the end in one go (`wf.writeframes(b''.join(frames))`);
  * - bench-drop: the null sink, which lets every chunk go at once: what the feeder, Node-RED
- *   and V8's garbage collector cost with no writer at all.
+ *   and V8's garbage collector cost with no writer at all;
+ * - bench-stall: see StallNode (no wires; the bench calls begin() and end()).
  * Both send a message with the file path (or "") on the take's end chunk, as wav-writer does.
  */
 export = function registerBenchNodes(RED: NodeAPI): void {
@@ -70,6 +72,16 @@ export = function registerBenchNodes(RED: NodeAPI): void {
     });
   }
   RED.nodes.registerType('bench-drop', Drop);
+
+  function Stall(this: StallNode, config: NodeDef & { blockMs: number; everyMs: number }): void {
+    RED.nodes.createNode(this, config);
+    const staller = new EventLoopStaller(Number(config.blockMs), Number(config.everyMs));
+    this.blocks = staller.blocks;
+    this.begin = () => staller.start();
+    this.end = () => staller.stop();
+    this.on('close', () => staller.stop());
+  }
+  RED.nodes.registerType('bench-stall', Stall);
 };
 
 async function writeWav(path: string, format: ChunkMessage['audio']['format'], pcm: Buffer): Promise<number> {

@@ -92,5 +92,5 @@ function installModules(userDir: string): void {
   // The bench runs under tsx, whose require hook compiles the TypeScript node module.
   writeFileSync(join(bench, 'bench-nodes.js'), `module.exports = require(${JSON.stringify(BENCH_NODES)});\n`);
   const editor = (type: string): string => `<script type="text/javascript">RED.nodes.registerType('${type}', { category: 'bench', defaults: {}, inputs: 1, outputs: 1 });</script>`;
-  writeFileSync(join(bench, 'bench-nodes.html'), ['bench-port', 'bench-hold-wav', 'bench-drop'].map(editor).join('\n'));
+  writeFileSync(join(bench, 'bench-nodes.html'), ['bench-port', 'bench-hold-wav', 'bench-drop', 'bench-stall'].map(editor).join('\n'));
 }

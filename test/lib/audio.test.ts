@@ -110,3 +110,18 @@ describe('test signal', () => {
     assert.ok(level.rmsDbfs < -9 && level.rmsDbfs > -12, String(level.rmsDbfs));
   });
 });
+
+describe('level in every format', () => {
+  it('reads the same level of the same signal whatever the sample format, also from an unaligned buffer', () => {
+    for (const format of formats) {
+      const generator = new TestSignalGenerator(format, { waveform: 'sine', frequency: format.sampleRate / 36, levelDbfs: -6 });
+      const pcm = generator.next(720);
+      const unaligned = Buffer.concat([Buffer.alloc(1), pcm]).subarray(1);
+      for (const buffer of [pcm, unaligned]) {
+        const level = measureLevel(buffer, format)!;
+        assert.ok(Math.abs(level.peakDbfs + 6) < 0.1, `${describeFormat(format)} peak ${level.peakDbfs}`);
+        assert.ok(Math.abs(level.rmsDbfs + 9.01) < 0.1, `${describeFormat(format)} rms ${level.rmsDbfs}`);
+      }
+    }
+  });
+});

@@ -1,5 +1,4 @@
 import { AudioFormat, bytesPerSample } from './format';
-import { sampleReader } from './samples';
 
 export interface AudioLevel {
   peakDbfs: number;
@@ -13,21 +12,60 @@ export function toDbfs(amplitude: number): number {
   return amplitude > 0 ? Math.max(SILENCE_DBFS, 20 * Math.log10(amplitude)) : SILENCE_DBFS;
 }
 
-/**
- * Peak and RMS over every sample of every channel, relative to full scale (a full-scale
- * square wave reads 0 dBFS RMS; a full-scale sine reads -3 dBFS RMS). Undefined for an empty buffer.
- */
-export function measureLevel(pcm: Buffer, format: AudioFormat): AudioLevel | undefined {
-  const samples = pcm.length / bytesPerSample(format);
-  if (samples === 0) return undefined;
-  const read = sampleReader(format);
+/** Samples of a buffer in a typed array of their own kind (copied when the buffer is not aligned for it). */
+function view<T>(pcm: Buffer, bytes: number, make: (buffer: ArrayBufferLike, offset: number, length: number) => T): T {
+  const aligned = pcm.byteOffset % bytes === 0 ? pcm : Buffer.from(pcm);
+  return make(aligned.buffer, aligned.byteOffset, aligned.length / bytes);
+}
+
+/** Peak magnitude and sum of squares, on the samples' own scale. */
+function scan(samples: ArrayLike<number>, offset = 0): { peak: number; sumOfSquares: number } {
   let peak = 0;
   let sumOfSquares = 0;
-  for (let i = 0; i < samples; i++) {
-    const value = read(pcm, i);
+  for (let i = 0; i < samples.length; i++) {
+    const value = (samples[i] as number) - offset;
     const magnitude = value < 0 ? -value : value;
     if (magnitude > peak) peak = magnitude;
     sumOfSquares += value * value;
   }
-  return { peakDbfs: toDbfs(peak), rmsDbfs: toDbfs(Math.sqrt(sumOfSquares / samples)) };
+  return { peak, sumOfSquares };
+}
+
+/** Packed 24-bit samples as numbers (no typed array holds them). */
+function int24(pcm: Buffer): Int32Array {
+  const samples = new Int32Array(pcm.length / 3);
+  for (let i = 0, at = 0; i < samples.length; i++, at += 3) {
+    samples[i] = ((pcm[at + 2] as number) << 24) | ((pcm[at + 1] as number) << 16) | ((pcm[at] as number) << 8);
+  }
+  return samples;
+}
+
+/**
+ * Peak and RMS over every sample of every channel, relative to full scale (a full-scale
+ * square wave reads 0 dBFS RMS; a full-scale sine reads -3 dBFS RMS). Undefined for an empty
+ * buffer. It runs on every chunk, so it reads typed arrays rather than one sample at a time.
+ */
+export function measureLevel(pcm: Buffer, format: AudioFormat): AudioLevel | undefined {
+  const count = pcm.length / bytesPerSample(format);
+  if (count === 0) return undefined;
+  let result: { peak: number; sumOfSquares: number };
+  let fullScale: number;
+  if (format.encoding === 'float') {
+    result = scan(view(pcm, 4, (b, o, n) => new Float32Array(b, o, n)));
+    fullScale = 1;
+  } else if (format.bitDepth === 8) {
+    result = scan(pcm, 0x80);
+    fullScale = 0x80;
+  } else if (format.bitDepth === 16) {
+    result = scan(view(pcm, 2, (b, o, n) => new Int16Array(b, o, n)));
+    fullScale = 0x8000;
+  } else if (format.bitDepth === 24) {
+    // Placed in the top of 32 bits, so the scale is that of 32-bit samples.
+    result = scan(int24(pcm));
+    fullScale = 0x8000_0000;
+  } else {
+    result = scan(view(pcm, 4, (b, o, n) => new Int32Array(b, o, n)));
+    fullScale = 0x8000_0000;
+  }
+  return { peakDbfs: toDbfs(result.peak / fullScale), rmsDbfs: toDbfs(Math.sqrt(result.sumOfSquares / count) / fullScale) };
 }

@@ -69,7 +69,7 @@ function sourceSettings(config: MicInConfig, format: AudioFormat): SourceSetting
       backend: backend as AlsaBackendChoice,
       device,
       format,
-      periodMs: number(config.periodMs, 20, 'period', 1, 1000),
+      periodMs: number(config.periodMs, 50, 'period', 1, 1000),
       bufferMs: number(config.bufferMs, 1000, 'buffer', 10, 10000),
     };
   }

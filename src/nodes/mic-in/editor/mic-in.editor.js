@@ -6,7 +6,7 @@ RED.nodes.registerType('mic-in', {
         source: { value: 'alsa', required: true },
         backend: { value: 'auto' },
         device: { value: 'default' },
-        periodMs: { value: 20, validate: function (v) { return Number(v) >= 1 && Number(v) <= 1000; } },
+        periodMs: { value: 50, validate: function (v) { return Number(v) >= 1 && Number(v) <= 1000; } },
         bufferMs: { value: 1000, validate: function (v) { return Number(v) >= 10 && Number(v) <= 10000; } },
         sampleRate: { value: 48000, required: true, validate: RED.validators.number() },
         channels: { value: 1, required: true, validate: function (v) { return Number.isInteger(Number(v)) && v >= 1 && v <= 32; } },
