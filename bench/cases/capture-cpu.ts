@@ -18,7 +18,7 @@ import { nextMessage } from '../red/next-message';
  * captured from an unpaced regular-file stand-in (CPU_DEVICE, 60 s of audio) as fast as the
  * path takes it. Usage: capture-cpu.ts arecord|portaudio|reference <device dir> <work dir>
  *
- * - arecord / portaudio: mic-in (that backend, periodMs 20, bufferMs 1000, chunkMs 100,
+ * - arecord / portaudio: mic-in (that backend, its default period, bufferMs 1000, chunkMs 100,
  *   maxDuration = the file's length) -> wav-writer in the embedded Node-RED. A 1 s warm-up
  *   take first (not measured), then TAKES measured takes. A take's CPU is this process's
  *   process.cpuUsage() delta (all its threads: Node-RED, the nodes, libuv's pool, PortAudio's
@@ -99,7 +99,6 @@ async function ours(backend: 'arecord' | 'portaudio', infile: string, workDir: s
     sampleFormat: CPU_DEVICE.sampleFormat,
     chunkMs: '100',
     maxDuration: String(CPU_DEVICE.seconds),
-    periodMs: '20',
     bufferMs: '1000',
   };
   const result: CaptureCpuResult = { mode: backend, audioSeconds: CPU_DEVICE.seconds, takes: [], problems: [] };

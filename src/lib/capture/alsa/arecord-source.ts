@@ -163,7 +163,11 @@ export class ArecordSource extends EventEmitter<AudioSourceEvents> implements Au
     const last = messages.at(-1);
     const device = this.options.device;
     const ending = signal ? `killed by ${signal}` : `exit code ${code}`;
-    if (!last) return new SourceFailure(`arecord on ${device} ended (${ending})`, 'device-lost');
+    if (!last) {
+      // Whatever arecord said last ("Aborted by signal...", a write error) is the best clue there is.
+      const lastWords = said.filter((line) => line.trim() !== '' && parseArecordLine(line)?.kind !== 'recording').at(-1);
+      return new SourceFailure(`arecord on ${device} ended (${ending})${lastWords ? `: ${lastWords.trim()}` : ''}`, 'device-lost');
+    }
     const text = `${device}: ${last.text.replace(/^arecord: [\w:]+ /, '')}`;
     if (last.kind === 'busy') return new DeviceBusyError(text);
     return new SourceFailure(text, last.kind === 'failed' ? 'device-lost' : 'error');
