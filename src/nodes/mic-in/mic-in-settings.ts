@@ -5,6 +5,7 @@ import { sampleEncoding } from '../../lib/audio/sample-format-names';
 import { TestWaveform } from '../../lib/audio/test-signal';
 import { AlsaBackendChoice, AlsaSourceOptions } from '../../lib/capture/alsa/alsa-source';
 import { TestSourceOptions } from '../../lib/capture/test-source';
+import { configNumber } from '../shared/config-number';
 
 /** mic-in's properties as the editor saves them. */
 export interface MicInConfig {
@@ -48,14 +49,6 @@ export interface MicInSettings {
 
 const BACKENDS: readonly string[] = ['auto', 'portaudio', 'arecord'];
 
-function number(value: string | number | undefined, fallback: number, what: string, min: number, max: number): number {
-  const parsed = value === undefined || value === '' ? fallback : Number(value);
-  if (!Number.isFinite(parsed) || parsed < min || parsed > max) {
-    throw new RangeError(`${what} must be a number from ${min} to ${max}, got ${String(value)}`);
-  }
-  return parsed;
-}
-
 function sourceSettings(config: MicInConfig, format: AudioFormat): SourceSettings {
   const kind = config.source || 'alsa';
   if (kind === 'alsa') {
@@ -69,8 +62,8 @@ function sourceSettings(config: MicInConfig, format: AudioFormat): SourceSetting
       backend: backend as AlsaBackendChoice,
       device,
       format,
-      periodMs: number(config.periodMs, 50, 'period', 1, 1000),
-      bufferMs: number(config.bufferMs, 1000, 'buffer', 10, 10000),
+      periodMs: configNumber(config.periodMs, 50, 'period', 1, 1000),
+      bufferMs: configNumber(config.bufferMs, 1000, 'buffer', 10, 10000),
     };
   }
   if (kind !== 'test') throw new RangeError(`source must be test or alsa, got ${kind}`);
@@ -80,8 +73,8 @@ function sourceSettings(config: MicInConfig, format: AudioFormat): SourceSetting
     kind,
     format,
     waveform: waveform as TestWaveform,
-    frequency: number(config.frequency, 440, 'frequency', 1, format.sampleRate / 2),
-    levelDbfs: number(config.level, -12, 'level', -120, 0),
+    frequency: configNumber(config.frequency, 440, 'frequency', 1, format.sampleRate / 2),
+    levelDbfs: configNumber(config.level, -12, 'level', -120, 0),
   };
 }
 
@@ -107,7 +100,7 @@ function conversion(config: MicInConfig, format: AudioFormat): AudioConversion |
     channels: outputChannels(config.outChannels),
     // The same depth as captured is no conversion at all.
     bitDepth: outBitDepth !== undefined && outBitDepth < format.bitDepth ? (outBitDepth as 16 | 24) : undefined,
-    dcBlockHz: config.dcBlock === true || config.dcBlock === 'true' ? number(config.dcBlockHz, DEFAULT_DC_BLOCK_HZ, 'DC block cutoff', 1, 200) : undefined,
+    dcBlockHz: config.dcBlock === true || config.dcBlock === 'true' ? configNumber(config.dcBlockHz, DEFAULT_DC_BLOCK_HZ, 'DC block cutoff', 1, 200) : undefined,
   };
   if (options.channels === undefined && options.bitDepth === undefined && options.dcBlockHz === undefined) return undefined;
   // Built once here so a conversion that does not fit the format is a configuration error, not a failed start.
@@ -118,18 +111,18 @@ function conversion(config: MicInConfig, format: AudioFormat): AudioConversion |
 /** Checks the node's properties and turns them into settings; throws a RangeError naming the bad one. */
 export function micInSettings(config: MicInConfig): MicInSettings {
   const format: AudioFormat = {
-    sampleRate: number(config.sampleRate, 48000, 'sample rate', 1000, 768000),
-    channels: number(config.channels, 1, 'channels', 1, 32),
+    sampleRate: configNumber(config.sampleRate, 48000, 'sample rate', 1000, 768000),
+    channels: configNumber(config.channels, 1, 'channels', 1, 32),
     ...sampleEncoding(config.sampleFormat || 'S16_LE'),
   };
   const problem = formatProblem(format);
   if (problem) throw new RangeError(problem);
   return {
     source: sourceSettings(config, format),
-    chunkMs: number(config.chunkMs, 100, 'chunk length', 5, 5000),
-    maxDurationMs: number(config.maxDuration, 0, 'maximum duration', 0, 31 * 24 * 3600) * 1000,
+    chunkMs: configNumber(config.chunkMs, 100, 'chunk length', 5, 5000),
+    maxDurationMs: configNumber(config.maxDuration, 0, 'maximum duration', 0, 31 * 24 * 3600) * 1000,
     keepOpen: config.keepOpen === true || config.keepOpen === 'true',
-    preRollMs: number(config.preRoll, 0, 'pre-roll', 0, 60) * 1000,
+    preRollMs: configNumber(config.preRoll, 0, 'pre-roll', 0, 60) * 1000,
     conversion: conversion(config, format),
     topic: config.topic || 'audio',
   };

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { expandPattern } from '../../lib/recording/file-names';
+import { configNumber } from '../shared/config-number';
 
 /** wav-writer's properties as the editor saves them. */
 export interface WavWriterConfig {
@@ -24,14 +25,6 @@ export interface WavWriterSettings {
 /** FAT32 holds files up to 4 GiB - 1 byte. */
 export const FAT32_MAX_FILE_BYTES = 0xffff_ffff;
 
-function number(value: string | number | undefined, fallback: number, what: string, min: number, max: number): number {
-  const parsed = value === undefined || value === '' ? fallback : Number(value);
-  if (!Number.isFinite(parsed) || parsed < min || parsed > max) {
-    throw new RangeError(`${what} must be a number from ${min} to ${max}, got ${String(value)}`);
-  }
-  return parsed;
-}
-
 /**
  * Checks the node's properties and turns them into settings. A relative directory is taken
  * from Node-RED's user directory, the place a Node-RED user expects files to go.
@@ -47,9 +40,9 @@ export function wavWriterSettings(config: WavWriterConfig, userDir: string | und
   return {
     directory: isAbsolute(directory) ? directory : resolve(base, directory),
     pattern,
-    maxDurationMs: number(config.maxDuration, 0, 'maximum file duration', 0, 31 * 24 * 3600) * 1000,
-    maxBytes: number(config.maxSize, 0, 'maximum file size', 0, 1e7) * 1e6,
-    refreshIntervalMs: number(config.refresh, 1, 'header refresh interval', 0, 3600) * 1000,
+    maxDurationMs: configNumber(config.maxDuration, 0, 'maximum file duration', 0, 31 * 24 * 3600) * 1000,
+    maxBytes: configNumber(config.maxSize, 0, 'maximum file size', 0, 1e7) * 1e6,
+    refreshIntervalMs: configNumber(config.refresh, 1, 'header refresh interval', 0, 3600) * 1000,
     maxFileBytes: fileLimit === 'fat32' ? FAT32_MAX_FILE_BYTES : undefined,
   };
 }
