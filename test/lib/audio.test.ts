@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { AudioFormat, bytesPerFrame, describeFormat, formatProblem } from '../../src/lib/audio/format';
 import { measureLevel, SILENCE_DBFS } from '../../src/lib/audio/level';
 import { sampleEncoding } from '../../src/lib/audio/sample-format-names';
-import { sampleReader, sampleWriter, silence } from '../../src/lib/audio/samples';
+import { sampleWriter, silence } from '../../src/lib/audio/samples';
+import { sampleReader } from '../support/sample-reader';
 import { TestSignalGenerator } from '../../src/lib/audio/test-signal';
 
 const formats: AudioFormat[] = [

@@ -38,6 +38,14 @@ export function formatProblem(format: unknown): string | undefined {
   return undefined;
 }
 
+/** Throws TypeError (not an object) or RangeError (a field out of range) for a format that cannot be carried. */
+export function assertFormat(format: AudioFormat): void {
+  const problem = formatProblem(format);
+  if (problem === undefined) return;
+  if (typeof format !== 'object' || format === null) throw new TypeError(problem);
+  throw new RangeError(problem);
+}
+
 export function bytesPerSample(format: AudioFormat): number {
   return format.bitDepth / 8;
 }

@@ -1,3 +1,4 @@
+import { AlignedViews } from './aligned-views';
 import { AudioFormat, bytesPerSample } from './format';
 
 export interface AudioLevel {
@@ -12,11 +13,8 @@ export function toDbfs(amplitude: number): number {
   return amplitude > 0 ? Math.max(SILENCE_DBFS, 20 * Math.log10(amplitude)) : SILENCE_DBFS;
 }
 
-/** Samples of a buffer in a typed array of their own kind (copied when the buffer is not aligned for it). */
-function view<T>(pcm: Buffer, bytes: number, make: (buffer: ArrayBufferLike, offset: number, length: number) => T): T {
-  const aligned = pcm.byteOffset % bytes === 0 ? pcm : Buffer.from(pcm);
-  return make(aligned.buffer, aligned.byteOffset, aligned.length / bytes);
-}
+/** Reused for every chunk: unaligned chunks are copied into its spare buffer, not a new one. */
+const views = new AlignedViews();
 
 /** Peak magnitude and sum of squares, on the samples' own scale. */
 function scan(samples: ArrayLike<number>, offset = 0): { peak: number; sumOfSquares: number } {
@@ -51,20 +49,20 @@ export function measureLevel(pcm: Buffer, format: AudioFormat): AudioLevel | und
   let result: { peak: number; sumOfSquares: number };
   let fullScale: number;
   if (format.encoding === 'float') {
-    result = scan(view(pcm, 4, (b, o, n) => new Float32Array(b, o, n)));
+    result = scan(views.float32(pcm));
     fullScale = 1;
   } else if (format.bitDepth === 8) {
     result = scan(pcm, 0x80);
     fullScale = 0x80;
   } else if (format.bitDepth === 16) {
-    result = scan(view(pcm, 2, (b, o, n) => new Int16Array(b, o, n)));
+    result = scan(views.int16(pcm));
     fullScale = 0x8000;
   } else if (format.bitDepth === 24) {
     // Placed in the top of 32 bits, so the scale is that of 32-bit samples.
     result = scan(int24(pcm));
     fullScale = 0x8000_0000;
   } else {
-    result = scan(view(pcm, 4, (b, o, n) => new Int32Array(b, o, n)));
+    result = scan(views.int32(pcm));
     fullScale = 0x8000_0000;
   }
   return { peakDbfs: toDbfs(result.peak / fullScale), rmsDbfs: toDbfs(Math.sqrt(result.sumOfSquares / count) / fullScale) };

@@ -1,7 +1,5 @@
 import { AudioFormat, bytesPerFrame } from './format';
 
-/** Reads sample i of a buffer as a number in [-1, 1), whatever the format. */
-export type SampleReader = (buf: Buffer, index: number) => number;
 /** Writes a value in [-1, 1] as sample i, rounding to nearest and clipping to the format's range. */
 export type SampleWriter = (buf: Buffer, index: number, value: number) => void;
 
@@ -11,20 +9,6 @@ const SCALE_32 = 0x8000_0000;
 
 function clip(value: number, min: number, max: number): number {
   return value < min ? min : value > max ? max : value;
-}
-
-export function sampleReader(format: AudioFormat): SampleReader {
-  if (format.encoding === 'float') return (buf, i) => buf.readFloatLE(i * 4);
-  switch (format.bitDepth) {
-    case 8:
-      return (buf, i) => (buf.readUInt8(i) - 0x80) / 0x80;
-    case 16:
-      return (buf, i) => buf.readInt16LE(i * 2) / SCALE_16;
-    case 24:
-      return (buf, i) => buf.readIntLE(i * 3, 3) / SCALE_24;
-    case 32:
-      return (buf, i) => buf.readInt32LE(i * 4) / SCALE_32;
-  }
 }
 
 export function sampleWriter(format: AudioFormat): SampleWriter {

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { AudioFormat, formatProblem } from '../audio/format';
+import { assertFormat, AudioFormat } from '../audio/format';
 import { describeTestSignal, TestSignalGenerator, TestSignalOptions } from '../audio/test-signal';
 import { SourceInfo } from '../contract/audio-chunk';
 import { AudioSource, AudioSourceEvents } from './audio-source';
@@ -30,8 +30,7 @@ export class TestSource extends EventEmitter<AudioSourceEvents> implements Audio
 
   constructor(options: TestSourceOptions) {
     super();
-    const problem = formatProblem(options.format);
-    if (problem) throw new RangeError(problem);
+    assertFormat(options.format);
     this.format = options.format;
     this.info = { kind: 'test', device: describeTestSignal(options) };
     this.generator = new TestSignalGenerator(options.format, options);

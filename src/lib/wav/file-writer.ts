@@ -1,6 +1,5 @@
 import { type FileHandle, open } from 'node:fs/promises';
-import { type AudioFormat, bytesPerFrame } from '../audio/format';
-import { assertRecordableFormat } from './fmt-chunk';
+import { assertFormat, type AudioFormat, bytesPerFrame } from '../audio/format';
 import { buildWavHeader, DS64_SLOT_OFFSET, RIFF_LIMIT, wavLayout } from './header';
 import { commitHeader, writeFully } from './header-io';
 
@@ -62,7 +61,7 @@ export class WavFileWriter {
    * to onError. Throws only for an invalid format or options.
    */
   constructor(path: string, format: AudioFormat, options: WavFileWriterOptions = {}) {
-    assertRecordableFormat(format);
+    assertFormat(format);
     this.path = path;
     this.format = { ...format };
     this.frameBytes = bytesPerFrame(format);

@@ -26,14 +26,6 @@ export function speakerMask(channels: number): number {
   return SPEAKER_MASKS[channels - 1] ?? 0;
 }
 
-/** Throws TypeError (not an object) or RangeError (a field out of range) for formats that cannot be recorded. */
-export function assertRecordableFormat(format: AudioFormat): void {
-  const problem = formatProblem(format);
-  if (problem === undefined) return;
-  if (typeof format !== 'object' || format === null) throw new TypeError(problem);
-  throw new RangeError(problem);
-}
-
 /**
  * WAVE_FORMAT_EXTENSIBLE where the plain header would be ambiguous: more than 2 channels
  * (speaker mapping), integer samples wider than 16 bits (Microsoft's rule), or fewer valid

@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
-import { type AudioFormat, bytesPerFrame } from '../audio/format';
+import { assertFormat, type AudioFormat, bytesPerFrame } from '../audio/format';
 import { DS64_PAYLOAD_BYTES, type Ds64Sizes, readDs64Payload, writeDs64Payload } from './ds64';
-import { assertRecordableFormat, decodeFmtPayload, encodeFmtPayload, fmtPayloadBytes, needsExtensible } from './fmt-chunk';
+import { decodeFmtPayload, encodeFmtPayload, fmtPayloadBytes, needsExtensible } from './fmt-chunk';
 import { readHead } from './header-io';
 import { WavFormatError } from './wav-format-error';
 
@@ -27,7 +27,7 @@ export interface WavLayout {
 }
 
 export function wavLayout(format: AudioFormat): WavLayout {
-  assertRecordableFormat(format);
+  assertFormat(format);
   return { headerBytes: FMT_OFFSET + 8 + fmtPayloadBytes(format) + 8, extensible: needsExtensible(format) };
 }
 
@@ -38,7 +38,7 @@ export function wavLayout(format: AudioFormat): WavLayout {
  * (there is nothing after it to align).
  */
 export function buildWavHeader(format: AudioFormat, dataBytes: number, container: 'wav' | 'rf64'): Buffer {
-  assertRecordableFormat(format);
+  assertFormat(format);
   const frameBytes = bytesPerFrame(format);
   if (!Number.isSafeInteger(dataBytes) || dataBytes < 0 || dataBytes % frameBytes !== 0) {
     throw new RangeError(`dataBytes must be a whole number of ${frameBytes}-byte frames, got ${dataBytes}`);

@@ -1,7 +1,6 @@
 import { join, parse } from 'node:path';
-import { type AudioFormat, bytesPerFrame } from '../audio/format';
+import { assertFormat, type AudioFormat, bytesPerFrame } from '../audio/format';
 import { type WavFileSummary, WavFileWriter, type WavFileWriterOptions } from './file-writer';
-import { assertRecordableFormat } from './fmt-chunk';
 import { RIFF_LIMIT, wavLayout } from './header';
 
 export interface WavRecordingOptions extends WavFileWriterOptions {
@@ -64,7 +63,7 @@ export class WavRecordingWriter {
   private finalizing: Promise<WavRecordingSummary> | undefined;
 
   constructor(path: string, format: AudioFormat, options: WavRecordingOptions = {}) {
-    assertRecordableFormat(format);
+    assertFormat(format);
     const { maxFileBytes, partPath, onError, ...fileOptions } = options;
     this.path = path;
     this.format = { ...format };

@@ -1,6 +1,6 @@
 import { AudioConversion, DEFAULT_DC_BLOCK_HZ } from '../../lib/audio/convert/conversion-options';
 import { createConverter } from '../../lib/audio/convert/converter';
-import { AudioFormat, formatProblem } from '../../lib/audio/format';
+import { assertFormat, AudioFormat } from '../../lib/audio/format';
 import { sampleEncoding } from '../../lib/audio/sample-format-names';
 import { TestWaveform } from '../../lib/audio/test-signal';
 import { AlsaBackendChoice, AlsaSourceOptions } from '../../lib/capture/alsa/alsa-source';
@@ -115,8 +115,7 @@ export function micInSettings(config: MicInConfig): MicInSettings {
     channels: configNumber(config.channels, 1, 'channels', 1, 32),
     ...sampleEncoding(config.sampleFormat || 'S16_LE'),
   };
-  const problem = formatProblem(format);
-  if (problem) throw new RangeError(problem);
+  assertFormat(format);
   return {
     source: sourceSettings(config, format),
     chunkMs: configNumber(config.chunkMs, 100, 'chunk length', 5, 5000),

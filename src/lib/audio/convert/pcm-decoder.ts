@@ -1,5 +1,5 @@
 import { AudioFormat } from '../format';
-import { AlignedViews } from './aligned-views';
+import { AlignedViews } from '../aligned-views';
 import { isEveryChannelInOrder } from './conversion-plan';
 
 /**

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { createInterface } from 'node:readline';
-import { AudioFormat, bytesPerFrame, formatProblem } from '../../audio/format';
+import { assertFormat, AudioFormat, bytesPerFrame } from '../../audio/format';
 import { sampleFormatName } from '../../audio/sample-format-names';
 import { SourceInfo } from '../../contract/audio-chunk';
 import { AudioSource, AudioSourceEvents, SourceFailure } from '../audio-source';
@@ -38,8 +38,7 @@ export class ArecordSource extends EventEmitter<AudioSourceEvents> implements Au
 
   constructor(private readonly options: ArecordSourceOptions) {
     super();
-    const problem = formatProblem(options.format);
-    if (problem) throw new RangeError(problem);
+    assertFormat(options.format);
     this.format = options.format;
     this.info = { kind: 'alsa', device: options.device, backend: 'arecord' };
   }

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { AudioFormat, bytesPerFrame, formatProblem } from '../../audio/format';
+import { assertFormat, AudioFormat, bytesPerFrame } from '../../audio/format';
 import { SourceInfo } from '../../contract/audio-chunk';
 import { AudioSource, AudioSourceEvents, SourceFailure } from '../audio-source';
 import { FrameAligner } from '../frame-aligner';
@@ -57,8 +57,7 @@ export class PortAudioSource extends EventEmitter<AudioSourceEvents> implements 
 
   constructor(private readonly options: PortAudioSourceOptions) {
     super();
-    const problem = formatProblem(options.format);
-    if (problem) throw new RangeError(problem);
+    assertFormat(options.format);
     this.format = options.format;
     this.info = { kind: 'alsa', device: options.device, backend: 'portaudio' };
     this.sampleFormat = naudiodonSampleFormat(options.format);
