@@ -11,8 +11,6 @@ export interface TestSignalOptions {
   levelDbfs: number;
 }
 
-export const DEFAULT_TEST_SIGNAL: TestSignalOptions = { waveform: 'sine', frequency: 440, levelDbfs: -12 };
-
 /** Describes the signal for `msg.audio.source.device`, so nobody mistakes it for a microphone. */
 export function describeTestSignal(options: TestSignalOptions): string {
   const what = options.waveform === 'sine' ? `sine ${options.frequency} Hz` : 'white noise';

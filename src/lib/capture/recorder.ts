@@ -74,10 +74,6 @@ export class Recorder {
     return this.session?.framesTaken ?? 0;
   }
 
-  get sessionId(): string | undefined {
-    return this.session?.id;
-  }
-
   /** With keepOpen: opens the device now and keeps the pre-roll filling until close(). */
   listen(): Promise<void> {
     return this.enqueue(async () => {
