@@ -111,6 +111,27 @@ describe('mic-in node', () => {
     await waitFor(() => statuses.find((s) => s.text === 'mic-in.status.idle.test'), 'the idle status');
   });
 
+  it('listens from deploy on and begins a recording with the pre-roll, continuous with the live audio', async () => {
+    const { mic, out } = await load({ waveform: 'noise', keepOpen: true, preRoll: 0.2 });
+    const statuses: { text?: string }[] = [];
+    onCall<{ text?: string }>(mic, 'status', (status) => statuses.push(status));
+    await waitFor(() => statuses.find((s) => s.text === 'mic-in.status.listening'), 'the listening status');
+    await sleep(400);
+    mic.receive({ payload: 'start' });
+    await out.next((m) => m.audio.event === 'data');
+    mic.receive({ payload: 'stop' });
+    const end = await out.next((m) => m.audio.event === 'end');
+    const start = out.messages[0]!;
+    assert.equal(start.payload.length, 0.2 * 16000 * 4, 'the start chunk carries 0.2 s of pre-roll');
+    const recorded = Buffer.concat(out.messages.map((m) => m.payload));
+    assert.equal(recorded.length / 4, end.audio.frame + end.payload.length / 4);
+    // The noise generator is deterministic: the recording is one unbroken stretch of its output.
+    const generated = new TestSignalGenerator(start.audio.format, { waveform: 'noise', frequency: 500, levelDbfs: -6 }).next(32000);
+    const offset = generated.indexOf(recorded.subarray(0, 64));
+    assert.ok(offset > 0 && offset % 4 === 0, `the pre-roll is found in the signal (at byte ${offset})`);
+    assert.ok(generated.subarray(offset, offset + recorded.length).equals(recorded), 'no gap and no repeat between pre-roll and live audio');
+  });
+
   it('refuses a bad configuration with a red status and errors on input', async () => {
     const { mic, errors } = await load({ sampleRate: 'fast' });
     mic.receive({ payload: 'start' });
