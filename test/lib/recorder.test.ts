@@ -342,3 +342,90 @@ describe('Recorder keeping the device open with a pre-roll', () => {
     await recorder.close();
   });
 });
+
+/** 16-bit mono PCM of a square wave at the given amplitude (0: digital silence). */
+function tone(samples: number, amplitude: number): Buffer {
+  const pcm = Buffer.alloc(samples * 2);
+  for (let i = 0; i < samples; i++) pcm.writeInt16LE(i % 2 === 0 ? amplitude : -amplitude, i * 2);
+  return pcm;
+}
+
+describe('Recorder ending on silence', () => {
+  // 160-frame chunks; -40 dBFS is an amplitude of about 328.
+  const silenceStop = { thresholdDbfs: -40, hangoverMs: 50, minLengthMs: 100 };
+
+  it('ends with reason silence once the hang-over of quiet chunks has passed', async () => {
+    const { recorder, chunks, source } = setup({ silenceStop });
+    await recorder.start();
+    const live = source();
+    live.deliver(tone(1600, 8000)); // 100 ms of sound: 10 chunks
+    assert.equal(recorder.recording, true);
+    live.deliver(tone(160 * 4, 0)); // 40 ms of silence: still inside the hang-over
+    assert.equal(recorder.recording, true, 'a pause shorter than the hang-over does not end it');
+    live.deliver(tone(160 * 2, 100)); // 20 ms more of quiet (-50 dBFS): the hang-over passes in the first chunk
+    assert.equal(recorder.recording, false);
+    assert.equal(chunks.at(-1)!.audio.reason, 'silence');
+    const frames = joinedPcm(chunks).length / 2;
+    assert.equal(frames, 1600 + 160 * 5, 'it ends on the chunk that completed the hang-over');
+  });
+
+  it('resets the hang-over on sound and never ends before the minimum length', async () => {
+    const { recorder, chunks, source } = setup({ silenceStop: { ...silenceStop, minLengthMs: 200 } });
+    await recorder.start();
+    source().deliver(tone(160 * 4, 0));
+    source().deliver(tone(160, 8000));
+    source().deliver(tone(160 * 4, 0));
+    assert.equal(recorder.recording, true, 'sound between two short pauses restarts the count');
+    source().deliver(tone(160 * 10, 0)); // quiet past the hang-over, but the minimum is 3200 frames
+    assert.equal(recorder.recording, true);
+    source().deliver(tone(160 * 11, 0));
+    assert.equal(recorder.recording, false);
+    assert.equal(joinedPcm(chunks).length / 2, 3200, 'it ends at the minimum length, the hang-over long passed');
+    assert.equal(chunks.at(-1)!.audio.reason, 'silence');
+  });
+
+  it('is off unless asked for', async () => {
+    const { recorder, source } = setup();
+    await recorder.start();
+    source().deliver(tone(16000, 0));
+    assert.equal(recorder.recording, true);
+    await recorder.stop();
+  });
+});
+
+describe('Recorder starting on sound', () => {
+  it('starts when the level reaches the threshold, beginning with the pre-roll and the loud audio', async () => {
+    const { recorder, chunks, source } = setup({ keepOpen: true, preRollMs: 5, startOnSoundDbfs: -30 });
+    await recorder.listen();
+    source().deliver(tone(200, 100)); // -50 dBFS: below the threshold
+    assert.equal(recorder.recording, false);
+    const loud = tone(160, 8000);
+    source().deliver(loud);
+    assert.equal(recorder.recording, true);
+    assert.equal(chunks[0]!.audio.event, 'start');
+    assert.deepEqual(chunks[0]!.payload, tone(200, 100).subarray(-160), 'the last 5 ms before the sound is the pre-roll');
+    assert.deepEqual(chunks[1]!.payload, loud, 'the audio that crossed the threshold is kept');
+    await recorder.stop();
+    await recorder.close();
+  });
+
+  it('stops on silence and starts again on the next sound', async () => {
+    const { recorder, chunks, source } = setup({
+      keepOpen: true,
+      startOnSoundDbfs: -30,
+      silenceStop: { thresholdDbfs: -40, hangoverMs: 20, minLengthMs: 0 },
+    });
+    await recorder.listen();
+    source().deliver(tone(320, 8000));
+    source().deliver(tone(320, 0));
+    assert.equal(recorder.recording, false);
+    source().deliver(tone(320, 0));
+    assert.equal(recorder.recording, false, 'silence does not start anything');
+    source().deliver(tone(160, 8000));
+    assert.equal(recorder.recording, true);
+    const sessions = new Set(chunks.map((c) => c.audio.session));
+    assert.equal(sessions.size, 2);
+    assert.deepEqual(chunks.filter((c) => c.audio.event === 'end').map((c) => c.audio.reason), ['silence']);
+    await recorder.close();
+  });
+});

@@ -138,6 +138,18 @@ describe('mic-in node', () => {
     assert.match((await errors.next()).error.message, /sample rate/);
   });
 
+  it('refuses start on sound without listen, and a silence threshold out of range', async () => {
+    for (const [config, expected] of [
+      [{ startOnSound: true }, /start on sound needs "Listen"/],
+      [{ silenceStop: true, silenceThreshold: 3 }, /silence threshold/],
+    ] as const) {
+      const { mic, errors } = await load(config);
+      mic.receive({ payload: 'start' });
+      assert.match((await errors.next()).error.message, expected);
+      await helper.unload();
+    }
+  });
+
   it('ends a recording with reason close on redeploy', async () => {
     const { mic, out } = await load();
     mic.receive({ payload: 'start' });

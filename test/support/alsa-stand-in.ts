@@ -18,6 +18,8 @@ export interface StandInDevice {
    * (`feed`), so a capture can stay open for as long as the test needs without a flood.
    */
   fifo?: boolean;
+  /** The sox effects that make the audio; white noise (every frame differs) when absent. */
+  effects?: string[];
 }
 
 function soxEncoding(format: AudioFormat): string[] {
@@ -27,7 +29,8 @@ function soxEncoding(format: AudioFormat): string[] {
 
 /**
  * ALSA capture devices without a sound card: each is a `file` PCM over the `null` PCM whose
- * `infile` is raw PCM made with sox (white noise, so every frame differs). Both arecord and
+ * `infile` is raw PCM made with sox (white noise, so every frame differs, unless the device
+ * asks for other effects). Both arecord and
  * PortAudio open them like cards. The config is self-contained (it does not load the system's
  * alsa.conf): point ALSA_CONFIG_PATH at `configPath`.
  */
@@ -42,10 +45,10 @@ export class AlsaStandIn {
     const directory = await mkdtemp(join(tmpdir(), 'alsa-stand-in-'));
     const files = new Map<string, string>();
     const blocks: string[] = [];
-    for (const { name, format, seconds, fifo } of devices) {
+    for (const { name, format, seconds, fifo, effects } of devices) {
       const raw = join(directory, `${name}.raw`);
       if (fifo) await run('mkfifo', [raw]);
-      else await run('sox', ['-n', ...soxEncoding(format), '-t', 'raw', raw, 'synth', String(seconds), 'whitenoise', 'vol', '0.5']);
+      else await run('sox', ['-n', ...soxEncoding(format), '-t', 'raw', raw, ...(effects ?? ['synth', String(seconds), 'whitenoise', 'vol', '0.5'])]);
       files.set(name, raw);
       blocks.push(
         `pcm.${name} {\n    type file\n    slave.pcm { type null }\n    file "/dev/null"\n    infile "${raw}"\n    format "raw"\n` +

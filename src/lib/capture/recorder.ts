@@ -6,6 +6,7 @@ import { AudioChunk, ChunkEvent, EndReason } from '../contract/audio-chunk';
 import { AudioSource, SourceFailure } from './audio-source';
 import { ChunkAssembler } from './chunk-assembler';
 import { PreRollBuffer } from './pre-roll-buffer';
+import { SilenceDetector, SilenceStopOptions } from './silence-detector';
 
 export interface RecorderOptions {
   /** Makes a source when one is needed: for each recording, or once while listening. */
@@ -20,6 +21,13 @@ export interface RecorderOptions {
    */
   keepOpen?: boolean;
   preRollMs?: number;
+  /** End a recording when it has gone quiet (reason 'silence'). */
+  silenceStop?: SilenceStopOptions;
+  /**
+   * With keepOpen: start a recording by itself when the audio's RMS level reaches this
+   * (dBFS). The audio that crossed it starts the recording, after the pre-roll.
+   */
+  startOnSoundDbfs?: number;
   onChunk: (chunk: AudioChunk) => void;
   /** The source failed; a recording under way has already ended with the failure's reason. */
   onFailure: (err: SourceFailure) => void;
@@ -44,13 +52,17 @@ interface Session {
   framesTaken: number;
   framesEmitted: number;
   dropped: number;
+  readonly silence: SilenceDetector | undefined;
+  /** The silence detector has decided; the session ends once the chunk being taken is in. */
+  silent: boolean;
 }
 
 /**
  * The capture control loop: start/stop/toggle, one session per recording, chunks with a
  * gap-free frame timeline, losses filled with counted silence, the automatic end at the
- * maximum duration, and optionally a device kept open with a pre-roll. Commands run one at
- * a time in the order they arrive.
+ * maximum duration or after silence, and optionally a device kept open with a pre-roll,
+ * which may start recordings by itself on sound. Commands run one at a time in the order
+ * they arrive.
  */
 export class Recorder {
   /** The open source: the session's, or the one listening between recordings. */
@@ -164,7 +176,12 @@ export class Recorder {
 
   private async begin(request: StartRequest): Promise<boolean> {
     if (this.session) return false;
-    const source = await this.ensureOpen();
+    this.openSession(await this.ensureOpen(), request);
+    return true;
+  }
+
+  /** Starts a session on an open source: the pre-roll first, then `live` audio, if any. */
+  private openSession(source: AudioSource, request: StartRequest, live?: Buffer): void {
     const { format } = source;
     const chunkFrames = Math.max(1, Math.round((this.options.chunkMs * format.sampleRate) / 1000));
     const maxDurationMs = request.maxDurationMs ?? this.options.maxDurationMs;
@@ -181,11 +198,32 @@ export class Recorder {
       framesTaken: preRoll.length / frameBytes,
       framesEmitted: 0,
       dropped: 0,
+      silence: this.options.silenceStop && new SilenceDetector(this.options.silenceStop, format.sampleRate),
+      silent: false,
     };
     this.session = session;
     this.emitChunk(session, 'start', preRoll, undefined, request.filename);
     this.deliver(source);
-    return true;
+    if (live) this.take(session, live);
+  }
+
+  /**
+   * Audio between recordings when a sound may start one: a chunk length at a time, so the
+   * recording begins at the first loud chunk however much audio arrives at once; what came
+   * before it goes to the pre-roll.
+   */
+  private listenForSound(source: AudioSource, pcm: Buffer, thresholdDbfs: number): void {
+    const { format } = source;
+    const pieceBytes = Math.max(1, Math.round((this.options.chunkMs * format.sampleRate) / 1000)) * bytesPerFrame(format);
+    for (let offset = 0; offset < pcm.length; offset += pieceBytes) {
+      const piece = pcm.subarray(offset, offset + pieceBytes);
+      const level = measureLevel(piece, format);
+      if (level && level.rmsDbfs >= thresholdDbfs) {
+        this.openSession(source, {}, pcm.subarray(offset));
+        return;
+      }
+      this.preRoll?.push(piece);
+    }
   }
 
   /**
@@ -230,7 +268,9 @@ export class Recorder {
 
   private onData(source: AudioSource, pcm: Buffer): void {
     if (source !== this.source) return;
+    const soundDbfs = this.options.keepOpen ? this.options.startOnSoundDbfs : undefined;
     if (this.session) this.take(this.session, pcm);
+    else if (soundDbfs !== undefined) this.listenForSound(source, pcm, soundDbfs);
     else this.preRoll?.push(pcm);
   }
 
@@ -265,12 +305,23 @@ export class Recorder {
   }
 
   private take(session: Session, pcm: Buffer): void {
+    if (!session.silence) return this.takePiece(session, pcm);
+    // A chunk at a time, so the recording ends on the chunk that completed the silence
+    // however much audio arrives at once (a stall, a device's first read).
+    const chunkBytes = session.chunkFrames * session.frameBytes;
+    for (let offset = 0; offset < pcm.length && this.session === session; offset += chunkBytes) {
+      this.takePiece(session, pcm.subarray(offset, offset + chunkBytes));
+    }
+  }
+
+  private takePiece(session: Session, pcm: Buffer): void {
     const room = session.maxFrames - session.framesTaken;
     const frames = pcm.length / session.frameBytes;
     const taken = frames >= room ? pcm.subarray(0, room * session.frameBytes) : pcm;
     session.framesTaken += taken.length / session.frameBytes;
     session.assembler.push(taken, (chunk) => this.emitChunk(session, 'data', chunk));
     if (frames >= room) this.endAndRelease('max-duration');
+    else if (session.silent && this.session === session) this.endAndRelease('silence');
   }
 
   private emitChunk(session: Session, event: ChunkEvent, payload: Buffer, reason?: EndReason, filename?: unknown): void {
@@ -291,7 +342,9 @@ export class Recorder {
       },
       ...(filename !== undefined && { filename }),
     };
-    session.framesEmitted += payload.length / session.frameBytes;
+    const frames = payload.length / session.frameBytes;
+    session.framesEmitted += frames;
+    if (event === 'data' && level && session.silence?.push(level.rmsDbfs, frames, session.framesEmitted)) session.silent = true;
     this.options.onChunk(chunk);
   }
 }

@@ -4,6 +4,7 @@ import { assertFormat, AudioFormat } from '../../lib/audio/format';
 import { sampleEncoding } from '../../lib/audio/sample-format-names';
 import { TestWaveform } from '../../lib/audio/test-signal';
 import { AlsaBackendChoice, AlsaSourceOptions } from '../../lib/capture/alsa/alsa-source';
+import { SilenceStopOptions } from '../../lib/capture/silence-detector';
 import { TestSourceOptions } from '../../lib/capture/test-source';
 import { configNumber } from '../shared/config-number';
 
@@ -24,6 +25,12 @@ export interface MicInConfig {
   maxDuration?: string | number;
   keepOpen?: boolean | string;
   preRoll?: string | number;
+  silenceStop?: boolean | string;
+  silenceThreshold?: string | number;
+  silenceHangover?: string | number;
+  minLength?: string | number;
+  startOnSound?: boolean | string;
+  soundThreshold?: string | number;
   outChannels?: string;
   outBitDepth?: string | number;
   dcBlock?: boolean | string;
@@ -42,6 +49,10 @@ export interface MicInSettings {
   /** Keep the device open between recordings, holding `preRollMs` of audio for the next start. */
   keepOpen: boolean;
   preRollMs: number;
+  /** End a recording after this much quiet; undefined when recordings end only when told or at the maximum. */
+  silenceStop: SilenceStopOptions | undefined;
+  /** With keepOpen: the level (dBFS) at which a recording starts by itself; undefined for never. */
+  startOnSoundDbfs: number | undefined;
   /** What to do to the audio on its way out; undefined when it goes out as captured. */
   conversion: AudioConversion | undefined;
   topic: string;
@@ -90,6 +101,26 @@ function outputChannels(text: string | undefined): AudioConversion['channels'] {
   });
 }
 
+function checked(value: boolean | string | undefined): boolean {
+  return value === true || value === 'true';
+}
+
+function silenceStop(config: MicInConfig): SilenceStopOptions | undefined {
+  if (!checked(config.silenceStop)) return undefined;
+  return {
+    thresholdDbfs: configNumber(config.silenceThreshold, -40, 'silence threshold', -144, 0),
+    hangoverMs: configNumber(config.silenceHangover, 2, 'silence hang-over', 0.01, 3600) * 1000,
+    minLengthMs: configNumber(config.minLength, 1, 'minimum length', 0, 3600) * 1000,
+  };
+}
+
+function startOnSound(config: MicInConfig, keepOpen: boolean): number | undefined {
+  if (!checked(config.startOnSound)) return undefined;
+  // Hearing a sound between recordings needs the device open between them.
+  if (!keepOpen) throw new RangeError('start on sound needs "Listen" (keep the device open between recordings)');
+  return configNumber(config.soundThreshold, -30, 'sound threshold', -144, 0);
+}
+
 function conversion(config: MicInConfig, format: AudioFormat): AudioConversion | undefined {
   const outBitDepth = config.outBitDepth === undefined || config.outBitDepth === '' ? undefined : Number(config.outBitDepth);
   if (outBitDepth !== undefined && outBitDepth !== 16 && outBitDepth !== 24) throw new RangeError(`output bit depth must be 16 or 24, got ${config.outBitDepth}`);
@@ -100,7 +131,7 @@ function conversion(config: MicInConfig, format: AudioFormat): AudioConversion |
     channels: outputChannels(config.outChannels),
     // The same depth as captured is no conversion at all.
     bitDepth: outBitDepth !== undefined && outBitDepth < format.bitDepth ? (outBitDepth as 16 | 24) : undefined,
-    dcBlockHz: config.dcBlock === true || config.dcBlock === 'true' ? configNumber(config.dcBlockHz, DEFAULT_DC_BLOCK_HZ, 'DC block cutoff', 1, 200) : undefined,
+    dcBlockHz: checked(config.dcBlock) ? configNumber(config.dcBlockHz, DEFAULT_DC_BLOCK_HZ, 'DC block cutoff', 1, 200) : undefined,
   };
   if (options.channels === undefined && options.bitDepth === undefined && options.dcBlockHz === undefined) return undefined;
   // Built once here so a conversion that does not fit the format is a configuration error, not a failed start.
@@ -116,12 +147,15 @@ export function micInSettings(config: MicInConfig): MicInSettings {
     ...sampleEncoding(config.sampleFormat || 'S16_LE'),
   };
   assertFormat(format);
+  const keepOpen = checked(config.keepOpen);
   return {
     source: sourceSettings(config, format),
     chunkMs: configNumber(config.chunkMs, 100, 'chunk length', 5, 5000),
     maxDurationMs: configNumber(config.maxDuration, 0, 'maximum duration', 0, 31 * 24 * 3600) * 1000,
-    keepOpen: config.keepOpen === true || config.keepOpen === 'true',
+    keepOpen,
     preRollMs: configNumber(config.preRoll, 0, 'pre-roll', 0, 60) * 1000,
+    silenceStop: silenceStop(config),
+    startOnSoundDbfs: startOnSound(config, keepOpen),
     conversion: conversion(config, format),
     topic: config.topic || 'audio',
   };

@@ -42,6 +42,8 @@ export = function registerMicIn(RED: NodeAPI): void {
       maxDurationMs: settings.maxDurationMs,
       keepOpen: settings.keepOpen,
       preRollMs: settings.preRollMs,
+      silenceStop: settings.silenceStop,
+      startOnSoundDbfs: settings.startOnSoundDbfs,
       onChunk: (chunk: AudioChunk) => {
         const msg: NodeMessage = { topic: settings.topic, ...chunk };
         if (chunk.audio.event === 'start') {

@@ -18,6 +18,12 @@ RED.nodes.registerType('mic-in', {
         maxDuration: { value: 0, validate: function (v) { return Number(v) >= 0; } },
         keepOpen: { value: false },
         preRoll: { value: 0, validate: function (v) { return Number(v) >= 0 && Number(v) <= 60; } },
+        silenceStop: { value: false },
+        silenceThreshold: { value: -40, validate: function (v) { return Number(v) >= -144 && Number(v) <= 0; } },
+        silenceHangover: { value: 2, validate: function (v) { return Number(v) >= 0.01 && Number(v) <= 3600; } },
+        minLength: { value: 1, validate: function (v) { return Number(v) >= 0 && Number(v) <= 3600; } },
+        startOnSound: { value: false },
+        soundThreshold: { value: -30, validate: function (v) { return Number(v) >= -144 && Number(v) <= 0; } },
         outChannels: { value: '', validate: function (v) { return !v || /^\s*(mono|\d+(\s*,\s*\d+)*)\s*$/i.test(v); } },
         outBitDepth: { value: '' },
         dcBlock: { value: false },
@@ -67,6 +73,9 @@ RED.nodes.registerType('mic-in', {
         }
         $('#node-input-keepOpen').on('change', function () {
             $('.mic-in-listen-only').toggle($(this).is(':checked'));
+        }).trigger('change');
+        $('#node-input-silenceStop').on('change', function () {
+            $('.mic-in-silence-only').toggle($(this).is(':checked'));
         }).trigger('change');
         $('#mic-in-refresh-devices').on('click', loadDevices);
         loadDevices();
