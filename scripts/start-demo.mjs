@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
 const userDir = resolve(process.env.DEMO_DIR || join(root, '.tmp/demo'));
+// A file in examples/, or a path of its own (tests deploy adjusted copies).
 const example = process.env.DEMO_FLOW || 'record-test-signal.json';
 
 function portIsFree(port) {
@@ -43,7 +44,7 @@ writeFileSync(
   `module.exports = ${JSON.stringify({ uiHost: '127.0.0.1', uiPort: port, flowFile: 'flows.json', credentialSecret: false, logging: { console: { level: 'info' } } }, null, 2)};\n`,
 );
 if (!existsSync(join(userDir, 'flows.json')) || process.env.DEMO_RESET_FLOW) {
-  copyFileSync(join(root, 'examples', example), join(userDir, 'flows.json'));
+  copyFileSync(resolve(root, 'examples', example), join(userDir, 'flows.json'));
 }
 
 console.log(`Node-RED editor:  http://127.0.0.1:${port}/`);
