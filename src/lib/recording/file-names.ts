@@ -1,7 +1,14 @@
 import { readdir } from 'node:fs/promises';
 import { extname } from 'node:path';
+import { fatNameProblem } from '../storage/fat-names';
 
 export class FileNameError extends Error {}
+
+/** What the volume a name is for allows, beyond a plain name (see FilesystemLimits). */
+export interface NameRules {
+  /** Apply FAT's long-name rules (FAT, exFAT volumes). */
+  fatNames?: boolean;
+}
 
 export interface NameTokens {
   counter: number;
@@ -19,9 +26,9 @@ function pad(value: number, width = 2): string {
 /**
  * Expands a file name pattern. Tokens: {counter}, {date} (YYYY-MM-DD), {time} (HH-MM-SS),
  * {datetime} (YYYY-MM-DD_HH-MM-SS), all in local time, {session} and {topic}. Values are made
- * safe for a file name; the result is checked with safeFileName.
+ * safe for a file name; the result is checked with safeFileName, under `rules`.
  */
-export function expandPattern(pattern: string, tokens: NameTokens): string {
+export function expandPattern(pattern: string, tokens: NameTokens, rules: NameRules = {}): string {
   const t = tokens.startedAt;
   const date = `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())}`;
   const time = `${pad(t.getHours())}-${pad(t.getMinutes())}-${pad(t.getSeconds())}`;
@@ -33,7 +40,7 @@ export function expandPattern(pattern: string, tokens: NameTokens): string {
     session: tokens.session,
     topic: tokens.topic,
   };
-  return safeFileName(pattern.replace(TOKEN, (_, name: string) => sanitize(values[name] ?? '')));
+  return safeFileName(pattern.replace(TOKEN, (_, name: string) => sanitize(values[name] ?? '')), rules);
 }
 
 function sanitize(value: string): string {
@@ -43,8 +50,9 @@ function sanitize(value: string): string {
 /**
  * Checks that a name is a plain file name inside the storage directory (no separators, no
  * "..", not hidden, no control characters) and gives it a .wav extension if it has none.
+ * With `rules.fatNames`, the name must also be one a FAT volume can hold.
  */
-export function safeFileName(name: unknown): string {
+export function safeFileName(name: unknown, rules: NameRules = {}): string {
   if (typeof name !== 'string' || name.trim() === '') throw new FileNameError('file name must be a non-empty string');
   const trimmed = name.trim();
   // eslint-disable-next-line no-control-regex
@@ -54,17 +62,31 @@ export function safeFileName(name: unknown): string {
   if (trimmed.startsWith('.')) throw new FileNameError(`file name "${trimmed}" must not start with a dot`);
   const withExtension = extname(trimmed).toLowerCase() === '.wav' ? trimmed : `${trimmed}.wav`;
   if (Buffer.byteLength(withExtension) > 255) throw new FileNameError('file name is longer than 255 bytes');
+  const fatProblem = rules.fatNames ? fatNameProblem(withExtension) : undefined;
+  if (fatProblem !== undefined) throw new FileNameError(fatProblem);
   return withExtension;
 }
+
+/**
+ * What each token expands to, as a regular expression: the date and time tokens match only
+ * their own digits, so a counter next to them ("{counter}{date}") is read whole, and the
+ * text tokens only what sanitize() leaves.
+ */
+const TOKEN_SHAPES: Record<string, string> = {
+  counter: '(\\d+)',
+  date: '\\d{4}-\\d{2}-\\d{2}',
+  time: '\\d{2}-\\d{2}-\\d{2}',
+  datetime: '\\d{4}-\\d{2}-\\d{2}_\\d{2}-\\d{2}-\\d{2}',
+  session: '[A-Za-z0-9._-]*?',
+  topic: '[A-Za-z0-9._-]*?',
+};
 
 /** The highest {counter} value among the names in a directory that match the pattern (0 when none). */
 export async function highestCounter(directory: string, pattern: string): Promise<number> {
   if (!pattern.includes('{counter}')) return 0;
   const parts = pattern.split(TOKEN);
   // split() with a capturing group alternates literal text and token names.
-  const source = parts
-    .map((part, i) => (i % 2 === 0 ? escapeRegExp(part) : part === 'counter' ? '(\\d+)' : '.*?'))
-    .join('');
+  const source = parts.map((part, i) => (i % 2 === 0 ? escapeRegExp(part) : TOKEN_SHAPES[part])).join('');
   const matcher = new RegExp(`^${source}${extname(pattern) ? '' : '(?:\\.wav)?'}$`, 'i');
   let names: string[];
   try {

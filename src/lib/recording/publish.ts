@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { link, open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
+import { copySynced } from './synced-copy';
 
 /** Filesystems without hard links (FAT, some FUSE) answer link() with one of these. */
 const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK']);
@@ -50,20 +52,58 @@ async function claim(partial: string, directory: string, name: string): Promise<
   }
 }
 
+/** Where a file went, and whether it was copied there from another volume (its source still to be removed). */
+interface Placed {
+  target: string;
+  copiedFrom?: string;
+}
+
+/**
+ * Gives `source` a final name in `directory`. On the same volume the file itself is
+ * claimed. From another volume (EXDEV) a copy is made under a hidden name in `directory`,
+ * synced and checked, and that copy is claimed: a reader never sees a partial copy under
+ * a final name. The source stays for the caller to remove once the directory is synced.
+ */
+async function place(source: string, directory: string, name: string): Promise<Placed> {
+  try {
+    return { target: await claim(source, directory, name) };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+  }
+  const copy = join(directory, `.publishing-${randomBytes(8).toString('hex')}`);
+  try {
+    await copySynced(source, copy);
+    return { target: await claim(copy, directory, name), copiedFrom: source };
+  } catch (err) {
+    await unlink(copy).catch(() => undefined);
+    throw err;
+  }
+}
+
 /**
  * Publishes a finished recording: moves its files from the partial directory into
  * `directory` (same volume: a reader never sees a half-written file under a final name),
  * the first as `name`, further parts as `<stem>-part2.wav`... after the name it got.
+ * Files on another volume are copied (see place) and removed only after the directory is
+ * synced, so a power cut leaves the recording in one place or both, never in neither.
+ * When a copy fails (a full card), the copies already named are removed again and every
+ * source is kept, so that the publish can be tried again whole.
  * Returns the final paths in order.
  */
 export async function publishFiles(partialPaths: readonly string[], directory: string, name: string): Promise<string[]> {
-  const published: string[] = [];
+  const placed: Placed[] = [];
   let stem: string | undefined;
-  for (const [i, partial] of partialPaths.entries()) {
-    const target = await claim(partial, directory, stem === undefined ? name : `${stem}-part${i + 1}.wav`);
-    stem ??= basename(target, extname(target));
-    published.push(target);
+  try {
+    for (const [i, partial] of partialPaths.entries()) {
+      const file = await place(partial, directory, stem === undefined ? name : `${stem}-part${i + 1}.wav`);
+      stem ??= basename(file.target, extname(file.target));
+      placed.push(file);
+    }
+  } catch (err) {
+    await Promise.all(placed.map((file) => (file.copiedFrom === undefined ? undefined : unlink(file.target).catch(() => undefined))));
+    throw err;
   }
   await syncDirectory(directory);
-  return published;
+  for (const { copiedFrom } of placed) if (copiedFrom !== undefined) await unlink(copiedFrom);
+  return placed.map((file) => file.target);
 }

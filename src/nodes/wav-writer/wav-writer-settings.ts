@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { expandPattern } from '../../lib/recording/file-names';
+import { FAT32_MAX_FILE_BYTES } from '../../lib/storage/filesystem-limits';
 import { configNumber } from '../shared/config-number';
 
 /** wav-writer's properties as the editor saves them. */
@@ -21,9 +22,6 @@ export interface WavWriterSettings {
   refreshIntervalMs: number;
   maxFileBytes: number | undefined;
 }
-
-/** FAT32 holds files up to 4 GiB - 1 byte. */
-export const FAT32_MAX_FILE_BYTES = 0xffff_ffff;
 
 /**
  * Checks the node's properties and turns them into settings. A relative directory is taken
