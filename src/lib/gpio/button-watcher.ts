@@ -1,0 +1,250 @@
+import { EventEmitter } from 'node:events';
+import { ButtonSignal } from './button-signal';
+import { DEFAULT_DEBOUNCE_MS } from './debouncer';
+import { EventClock } from './event-clock';
+import { DEFAULT_LONG_PRESS_MS, Gesture, GestureKind } from './gesture-classifier';
+import { asWatchError, explainGpiomonExit, GpioWatchError } from './gpio-watch-error';
+import { gpiomonArgs } from './gpiomon-args';
+import { isMonitoringBanner, parseGpiomonEvent } from './gpiomon-output';
+import { GpiomonEnding, GpiomonProcess } from './gpiomon-process';
+import { detectGpiomonVersion, GpiomonVersion } from './gpiomon-version';
+import { assertLineRequest, GpioBias } from './line-request';
+import { RestartBackoff, RetryOptions } from './restart-backoff';
+
+export interface GpioButtonWatcherOptions {
+  /** Chip name ("gpiochip0"), number or path. */
+  chip: string;
+  /** Line offset on the chip. */
+  line: number;
+  bias: GpioBias;
+  activeLow: boolean;
+  /** Default 25. See Debouncer for the rule. */
+  debounceMs?: number;
+  /** Default 1000. */
+  longPressMs?: number;
+  /** Double-press detection window; undefined: off. */
+  doublePressMs?: number | undefined;
+  /** The gpiomon executable; default 'gpiomon' from PATH. */
+  command?: string;
+  retry?: RetryOptions;
+  /** How long gpiomon gets to end after SIGTERM before SIGKILL (ms); default 2000. */
+  stopGraceMs?: number;
+}
+
+/** A button gesture, as the node sends it on. */
+export interface ButtonEvent {
+  event: GestureKind;
+  chip: string;
+  line: number;
+  /** Wall-clock time of the gesture (ISO 8601, ms), worked out from the kernel timestamp: see EventClock. */
+  at: string;
+  /** The kernel event-clock timestamp it comes from (CLOCK_MONOTONIC as a rule). */
+  timestampNs: bigint;
+}
+
+export type WatcherState =
+  | { state: 'watching'; gpiomon: string }
+  | { state: 'failed'; error: GpioWatchError; retryInMs: number }
+  | { state: 'stopped' };
+
+export interface GpioButtonWatcherEvents {
+  gesture: [event: ButtonEvent];
+  state: [state: WatcherState];
+}
+
+const DEFAULT_STOP_GRACE_MS = 2000;
+
+/**
+ * 1.x prints nothing once it holds the line, but it fails within milliseconds when it cannot
+ * get it: alive this long (or an event), it is watching.
+ */
+const V1_SETTLED_MS = 300;
+
+/**
+ * Watches one button through gpiomon and emits its gestures ('gesture') and how the watch is
+ * going ('state': 'watching', 'failed' with the error and the wait before the next try,
+ * 'stopped' after close()). gpiomon's version is asked once; a gpiomon that fails or ends is
+ * restarted with exponential backoff until close(). No 'error' event: failures are states.
+ * Each run starts from the released level (what gpiomon reports are edges, not levels).
+ * Listeners run after the watcher has updated itself, so one that throws cannot leave it half-done.
+ */
+export class GpioButtonWatcher extends EventEmitter<GpioButtonWatcherEvents> {
+  private readonly options: GpioButtonWatcherOptions;
+  private readonly command: string;
+  private readonly backoff: RestartBackoff;
+  private version: GpiomonVersion | undefined;
+  private started = false;
+  private closed = false;
+  private closing: Promise<void> | undefined;
+  private launching: Promise<void> | undefined;
+  private versionCheck: AbortController | undefined;
+  private run: GpiomonProcess | undefined;
+  private signal: ButtonSignal;
+  private clock = new EventClock();
+  private watchingSince: number | undefined;
+  private settledTimer: NodeJS.Timeout | undefined;
+  private deadlineTimer: NodeJS.Timeout | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+
+  constructor(options: GpioButtonWatcherOptions) {
+    super();
+    assertLineRequest(options);
+    this.options = options;
+    this.command = options.command ?? 'gpiomon';
+    this.backoff = new RestartBackoff(options.retry);
+    // Made now so that bad timing options throw here, not at the first run.
+    this.signal = this.newSignal();
+  }
+
+  /** The running gpiomon's process id, if one runs. */
+  get pid(): number | undefined {
+    return this.run?.pid;
+  }
+
+  /** Starts watching; once only, and not after close(). */
+  start(): void {
+    if (this.started || this.closed) return;
+    this.started = true;
+    this.launching = this.launch();
+  }
+
+  /** Stops gpiomon (SIGTERM, then SIGKILL after the grace), cancels every timer; resolves when it is gone. */
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    this.closed = true;
+    this.clearTimers();
+    clearTimeout(this.retryTimer);
+    this.versionCheck?.abort();
+    await this.launching;
+    await this.run?.stop(this.options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS);
+    this.run = undefined;
+    this.emit('state', { state: 'stopped' });
+  }
+
+  /** One run: the version (asked once), then gpiomon. Never rejects: every failure becomes a 'failed' state. */
+  private async launch(): Promise<void> {
+    try {
+      this.version ??= await this.detectVersion();
+    } catch (err) {
+      if (!this.closed) this.fail(asWatchError(err, this.command));
+      return;
+    }
+    if (this.closed) return;
+    const version = this.version;
+    this.signal = this.newSignal();
+    this.clock = new EventClock();
+    this.watchingSince = undefined;
+    try {
+      this.run = new GpiomonProcess(this.command, gpiomonArgs(version.dialect, this.options), {
+        line: (line) => this.onLine(line, version),
+        end: (ending) => this.onEnd(ending),
+      });
+    } catch (err) {
+      this.fail(asWatchError(err, this.command));
+      return;
+    }
+    if (version.dialect === 1) this.settledTimer = setTimeout(() => this.markWatching(version), V1_SETTLED_MS);
+  }
+
+  private async detectVersion(): Promise<GpiomonVersion> {
+    this.versionCheck = new AbortController();
+    try {
+      return await detectGpiomonVersion(this.command, this.versionCheck.signal);
+    } finally {
+      this.versionCheck = undefined;
+    }
+  }
+
+  private newSignal(): ButtonSignal {
+    const { debounceMs, longPressMs, doublePressMs } = this.options;
+    return new ButtonSignal({
+      debounceMs: debounceMs ?? DEFAULT_DEBOUNCE_MS,
+      longPressMs: longPressMs ?? DEFAULT_LONG_PRESS_MS,
+      doublePressMs,
+    });
+  }
+
+  private onLine(line: string, version: GpiomonVersion): void {
+    if (this.closed) return;
+    if (version.dialect === 2 && isMonitoringBanner(line)) {
+      this.markWatching(version);
+      return;
+    }
+    const edge = parseGpiomonEvent(line, version.dialect);
+    if (!edge || edge.offset !== this.options.line) return;
+    this.clock.observe(edge.timestampNs);
+    const gestures = this.signal.push(edge);
+    this.scheduleDeadline();
+    this.markWatching(version);
+    this.emitGestures(gestures);
+  }
+
+  private onDeadline(): void {
+    this.deadlineTimer = undefined;
+    const now = this.clock.nowNs();
+    if (this.closed || now === undefined) return;
+    const gestures = this.signal.poll(now);
+    this.scheduleDeadline();
+    this.emitGestures(gestures);
+  }
+
+  /** A timer for the moment the signal can decide something without a further edge. */
+  private scheduleDeadline(): void {
+    clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = undefined;
+    const deadline = this.signal.nextDeadlineNs();
+    const now = this.clock.nowNs();
+    if (deadline === undefined || now === undefined) return;
+    const delayMs = Math.max(0, Math.ceil(Number(deadline - now) / 1e6));
+    this.deadlineTimer = setTimeout(() => this.onDeadline(), delayMs);
+  }
+
+  private markWatching(version: GpiomonVersion): void {
+    clearTimeout(this.settledTimer);
+    this.settledTimer = undefined;
+    if (this.watchingSince !== undefined || this.closed) return;
+    this.watchingSince = performance.now();
+    this.emit('state', { state: 'watching', gpiomon: version.text });
+  }
+
+  private onEnd(ending: GpiomonEnding): void {
+    this.run = undefined;
+    this.clearTimers();
+    if (this.closed) return;
+    const error = ending.spawnError
+      ? asWatchError(ending.spawnError, this.command)
+      : explainGpiomonExit(ending.stderr, ending.code, ending.signal, this.options);
+    // gpiomon vanished, or changed under us (an upgrade from 1.x to 2.x): ask the next one its version anew.
+    if (ending.spawnError || error.kind === 'bad-arguments') this.version = undefined;
+    this.fail(error);
+  }
+
+  private fail(error: GpioWatchError): void {
+    const watchedMs = this.watchingSince === undefined ? 0 : performance.now() - this.watchingSince;
+    this.watchingSince = undefined;
+    const retryInMs = this.backoff.delayAfter(watchedMs);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.launching = this.launch();
+    }, retryInMs);
+    this.emit('state', { state: 'failed', error, retryInMs });
+  }
+
+  private emitGestures(gestures: Gesture[]): void {
+    const { chip, line } = this.options;
+    for (const gesture of gestures) {
+      this.emit('gesture', { event: gesture.kind, chip, line, at: this.clock.toIso(gesture.atNs), timestampNs: gesture.atNs });
+    }
+  }
+
+  private clearTimers(): void {
+    clearTimeout(this.settledTimer);
+    clearTimeout(this.deadlineTimer);
+    this.settledTimer = undefined;
+    this.deadlineTimer = undefined;
+  }
+}
