@@ -5,6 +5,7 @@ import { prepareCpuDevice } from './alsa/cpu-device';
 import type { CaptureCpuMode, CaptureCpuResult } from './cases/capture-cpu';
 import type { FinalizeResult } from './cases/finalize';
 import type { MemoryMode, MemoryResult } from './cases/memory';
+import type { PicoDecoderResult } from './cases/pico-decoder';
 import type { StallMode, StallResult } from './cases/stall';
 import type { ThroughputResult } from './cases/throughput';
 import { forkCase } from './lib/fork-case';
@@ -14,6 +15,7 @@ import { renderTable } from './lib/table';
 import { captureCpuNotes, captureCpuRows } from './report/capture-cpu-rows';
 import { finalizeNotes, finalizeRows } from './report/finalize-rows';
 import { memoryNotes, memoryRows } from './report/memory-rows';
+import { picoDecoderNotes, picoDecoderRows } from './report/pico-decoder-rows';
 import type { Row } from './report/row';
 import { stallNotes, stallRows } from './report/stall-rows';
 import { throughputNotes, throughputRows } from './report/throughput-rows';
@@ -87,6 +89,11 @@ async function stall(root: string): Promise<Section> {
   return { rows: stallRows(results), notes: stallNotes(results) };
 }
 
+async function picoDecoder(root: string): Promise<Section> {
+  const result = await runCaseIn<PicoDecoderResult>(root, 'pico-decoder', []);
+  return { rows: picoDecoderRows(result), notes: picoDecoderNotes(result) };
+}
+
 /** A benchmark whose case crashed is one failed row, and the others still run. */
 async function section(bench: string, body: () => Promise<Section>): Promise<Section> {
   try {
@@ -120,6 +127,7 @@ async function main(): Promise<number> {
     sections.push(await section('3 throughput', () => throughput(root)));
     sections.push(await section('4 capture CPU', () => captureCpu(root)));
     sections.push(await section('5 stall', () => stall(root)));
+    sections.push(await section('6 pico decoder', () => picoDecoder(root)));
   } finally {
     removeRoot();
   }
