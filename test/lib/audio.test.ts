@@ -83,6 +83,17 @@ describe('level', () => {
     assert.deepEqual(measureLevel(silence(formats[0]!, 10), formats[0]!), { peakDbfs: SILENCE_DBFS, rmsDbfs: SILENCE_DBFS });
     assert.equal(measureLevel(Buffer.alloc(0), formats[1]!), undefined);
   });
+
+  it('finds the peak and counts the square of an odd last sample, of either sign', () => {
+    const mono16 = { sampleRate: 8000, channels: 1, bitDepth: 16, encoding: 'signed' } as const;
+    for (const last of [-16384, 16384]) {
+      const pcm = Buffer.alloc(6);
+      pcm.writeInt16LE(last, 4);
+      const level = measureLevel(pcm, mono16)!;
+      assert.ok(Math.abs(level.peakDbfs + 6.02) < 0.01, String(level.peakDbfs));
+      assert.ok(Math.abs(level.rmsDbfs - (20 * Math.log10(Math.sqrt(1 / 3) / 2))) < 0.01, String(level.rmsDbfs));
+    }
+  });
 });
 
 describe('test signal', () => {
