@@ -71,6 +71,18 @@ export class GpiomonStandIn {
   }
 }
 
+/**
+ * Scripted timestamps sit this far (ms) from zero: far from both host clocks, so a watcher dates
+ * them by anchoring on the first event's arrival (see EventClock) and their spacing shows exactly.
+ */
+export const SCRIPT_BASE_MS = 100_000_000_000n;
+
+/** A script line: the physical line goes to `level`, stamped `ms` (decimal text) after SCRIPT_BASE_MS. */
+export function scriptedEdge(ms: string, level: 'rising' | 'falling'): string {
+  const [whole = '0', fraction] = ms.split('.');
+  return `${SCRIPT_BASE_MS + BigInt(whole)}${fraction ? `.${fraction}` : ''} ${level}`;
+}
+
 /** Whether a process is still there (signal 0 probes without sending anything). */
 export function processExists(pid: number): boolean {
   try {

@@ -1,8 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { ButtonSignal } from './button-signal';
 import { DEFAULT_DEBOUNCE_MS } from './debouncer';
 import { EventClock } from './event-clock';
-import { DEFAULT_LONG_PRESS_MS, Gesture, GestureKind } from './gesture-classifier';
+import { DEFAULT_LONG_PRESS_MS, GestureKind } from './gesture-classifier';
 import { asWatchError, explainGpiomonExit, GpioWatchError } from './gpio-watch-error';
 import { gpiomonArgs } from './gpiomon-args';
 import { isMonitoringBanner, parseGpiomonEvent } from './gpiomon-output';
@@ -10,6 +9,7 @@ import { GpiomonEnding, GpiomonProcess } from './gpiomon-process';
 import { detectGpiomonVersion, GpiomonVersion } from './gpiomon-version';
 import { assertLineRequest, GpioBias } from './line-request';
 import { RestartBackoff, RetryOptions } from './restart-backoff';
+import { DatedGesture, TimedButton } from './timed-button';
 
 export interface GpioButtonWatcherOptions {
   /** Chip name ("gpiochip0"), number or path. */
@@ -79,11 +79,9 @@ export class GpioButtonWatcher extends EventEmitter<GpioButtonWatcherEvents> {
   private launching: Promise<void> | undefined;
   private versionCheck: AbortController | undefined;
   private run: GpiomonProcess | undefined;
-  private signal: ButtonSignal;
-  private clock = new EventClock();
+  private readonly button: TimedButton;
   private watchingSince: number | undefined;
   private settledTimer: NodeJS.Timeout | undefined;
-  private deadlineTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(options: GpioButtonWatcherOptions) {
@@ -92,8 +90,12 @@ export class GpioButtonWatcher extends EventEmitter<GpioButtonWatcherEvents> {
     this.options = options;
     this.command = options.command ?? 'gpiomon';
     this.backoff = new RestartBackoff(options.retry);
-    // Made now so that bad timing options throw here, not at the first run.
-    this.signal = this.newSignal();
+    const { debounceMs, longPressMs, doublePressMs } = options;
+    this.button = new TimedButton(
+      { debounceMs: debounceMs ?? DEFAULT_DEBOUNCE_MS, longPressMs: longPressMs ?? DEFAULT_LONG_PRESS_MS, doublePressMs },
+      () => new EventClock(),
+      (gestures) => this.emitGestures(gestures),
+    );
   }
 
   /** The running gpiomon's process id, if one runs. */
@@ -135,8 +137,7 @@ export class GpioButtonWatcher extends EventEmitter<GpioButtonWatcherEvents> {
     }
     if (this.closed) return;
     const version = this.version;
-    this.signal = this.newSignal();
-    this.clock = new EventClock();
+    this.button.reset();
     this.watchingSince = undefined;
     try {
       this.run = new GpiomonProcess(this.command, gpiomonArgs(version.dialect, this.options), {
@@ -159,15 +160,6 @@ export class GpioButtonWatcher extends EventEmitter<GpioButtonWatcherEvents> {
     }
   }
 
-  private newSignal(): ButtonSignal {
-    const { debounceMs, longPressMs, doublePressMs } = this.options;
-    return new ButtonSignal({
-      debounceMs: debounceMs ?? DEFAULT_DEBOUNCE_MS,
-      longPressMs: longPressMs ?? DEFAULT_LONG_PRESS_MS,
-      doublePressMs,
-    });
-  }
-
   private onLine(line: string, version: GpiomonVersion): void {
     if (this.closed) return;
     if (version.dialect === 2 && isMonitoringBanner(line)) {
@@ -176,31 +168,8 @@ export class GpioButtonWatcher extends EventEmitter<GpioButtonWatcherEvents> {
     }
     const edge = parseGpiomonEvent(line, version.dialect);
     if (!edge || edge.offset !== this.options.line) return;
-    this.clock.observe(edge.timestampNs);
-    const gestures = this.signal.push(edge);
-    this.scheduleDeadline();
     this.markWatching(version);
-    this.emitGestures(gestures);
-  }
-
-  private onDeadline(): void {
-    this.deadlineTimer = undefined;
-    const now = this.clock.nowNs();
-    if (this.closed || now === undefined) return;
-    const gestures = this.signal.poll(now);
-    this.scheduleDeadline();
-    this.emitGestures(gestures);
-  }
-
-  /** A timer for the moment the signal can decide something without a further edge. */
-  private scheduleDeadline(): void {
-    clearTimeout(this.deadlineTimer);
-    this.deadlineTimer = undefined;
-    const deadline = this.signal.nextDeadlineNs();
-    const now = this.clock.nowNs();
-    if (deadline === undefined || now === undefined) return;
-    const delayMs = Math.max(0, Math.ceil(Number(deadline - now) / 1e6));
-    this.deadlineTimer = setTimeout(() => this.onDeadline(), delayMs);
+    this.button.push(edge);
   }
 
   private markWatching(version: GpiomonVersion): void {
@@ -234,17 +203,16 @@ export class GpioButtonWatcher extends EventEmitter<GpioButtonWatcherEvents> {
     this.emit('state', { state: 'failed', error, retryInMs });
   }
 
-  private emitGestures(gestures: Gesture[]): void {
+  private emitGestures(gestures: DatedGesture[]): void {
     const { chip, line } = this.options;
     for (const gesture of gestures) {
-      this.emit('gesture', { event: gesture.kind, chip, line, at: this.clock.toIso(gesture.atNs), timestampNs: gesture.atNs });
+      this.emit('gesture', { event: gesture.kind, chip, line, at: gesture.at, timestampNs: gesture.atNs });
     }
   }
 
   private clearTimers(): void {
     clearTimeout(this.settledTimer);
-    clearTimeout(this.deadlineTimer);
     this.settledTimer = undefined;
-    this.deadlineTimer = undefined;
+    this.button.stop();
   }
 }

@@ -1,3 +1,4 @@
+export { ArrivalClock } from './arrival-clock';
 export { ButtonSignal, type ButtonSignalOptions } from './button-signal';
 export {
   GpioButtonWatcher,
@@ -20,6 +21,19 @@ export { asWatchError, explainGpiomonExit, explainSpawnError, GpioWatchError, ty
 export { gpiomonArgs } from './gpiomon-args';
 export { EVENT_FORMAT, isMonitoringBanner, parseGpiomonEvent, type GpioEdge } from './gpiomon-output';
 export { detectGpiomonVersion, parseGpiomonVersion, type GpiomonDialect, type GpiomonVersion } from './gpiomon-version';
+export { InputButton, type InputButtonOptions } from './input-button';
 export { assertLineRequest, GPIO_BIASES, type GpioBias, type GpioLineRequest } from './line-request';
+export {
+  PicoButtonWatcher,
+  type PicoButtonEdge,
+  type PicoButtonGesture,
+  type PicoButtonSource,
+  type PicoButtonWatcherEvents,
+  type PicoButtonWatcherOptions,
+  type PicoLinkStatus,
+  type PicoWatcherState,
+} from './pico-button-watcher';
 export { DEFAULT_RETRY, RestartBackoff, type RetryOptions } from './restart-backoff';
-export { commandForGesture, isTriggerMode, TRIGGER_MODES, type TriggerMode } from './trigger-modes';
+export { PICO_TICKS_PERIOD_MS, TickUnwrapper } from './tick-unwrapper';
+export { TimedButton, type ButtonClock, type DatedGesture } from './timed-button';
+export { commandForGesture, isTriggerMode, triggerCommand, TRIGGER_MODES, type TriggerActions, type TriggerMode } from './trigger-modes';

@@ -17,7 +17,7 @@ export function isTriggerMode(value: unknown): value is TriggerMode {
 
 /**
  * The control command a gesture sends in a mode; undefined when it sends none. Long and double
- * presses never map to a command here: they are extra outputs a node may offer.
+ * presses never map to a command here: what they send is the user's choice (TriggerActions).
  */
 export function commandForGesture(mode: TriggerMode, gesture: GestureKind): ControlCommand | undefined {
   if (gesture === 'press') {
@@ -26,4 +26,18 @@ export function commandForGesture(mode: TriggerMode, gesture: GestureKind): Cont
   }
   if (gesture === 'release' && mode === 'hold') return 'stop';
   return undefined;
+}
+
+/** A button trigger's choices: the mode for presses and releases, and what a long or a double press sends (undefined: nothing). */
+export interface TriggerActions {
+  mode: TriggerMode;
+  longPress?: ControlCommand | undefined;
+  doublePress?: ControlCommand | undefined;
+}
+
+/** The control command a gesture sends under `actions`; undefined when it sends none. */
+export function triggerCommand(actions: TriggerActions, gesture: GestureKind): ControlCommand | undefined {
+  if (gesture === 'long-press') return actions.longPress;
+  if (gesture === 'double-press') return actions.doublePress;
+  return commandForGesture(actions.mode, gesture);
 }

@@ -1,0 +1,96 @@
+import { ControlCommand } from '../../lib/contract/control';
+import { DEFAULT_DEBOUNCE_MS } from '../../lib/gpio/debouncer';
+import { DEFAULT_DOUBLE_PRESS_MS, DEFAULT_LONG_PRESS_MS } from '../../lib/gpio/gesture-classifier';
+import { assertLineRequest, GPIO_BIASES, GpioBias } from '../../lib/gpio/line-request';
+import { isTriggerMode, TriggerActions, TRIGGER_MODES } from '../../lib/gpio/trigger-modes';
+import { configFlag } from '../shared/config-flag';
+import { configNumber } from '../shared/config-number';
+
+/** button-trigger's properties as the editor saves them. */
+export interface ButtonTriggerConfig {
+  source?: string;
+  chip?: string;
+  line?: string | number;
+  bias?: string;
+  activeLow?: boolean | string;
+  debounceMs?: string | number;
+  pico?: string;
+  mode?: string;
+  longPressMs?: string | number;
+  longPressAction?: string;
+  doublePress?: boolean | string;
+  doublePressMs?: string | number;
+  doublePressAction?: string;
+  everyEvent?: boolean | string;
+  topic?: string;
+}
+
+export type ButtonSourceSettings =
+  | { kind: 'gpio'; chip: string; line: number; bias: GpioBias; activeLow: boolean; debounceMs: number }
+  /** pico: the id of the pico-device config node. */
+  | { kind: 'pico'; pico: string };
+
+export interface ButtonTriggerSettings {
+  source: ButtonSourceSettings;
+  longPressMs: number;
+  /** undefined: double presses are not looked for. */
+  doublePressMs: number | undefined;
+  actions: TriggerActions;
+  /** Send a message for every gesture, with a null payload where it maps to no command. */
+  everyEvent: boolean;
+  topic: string;
+}
+
+const ACTIONS: readonly string[] = ['none', 'start', 'stop', 'toggle'];
+
+/** What a long or double press sends: a command, or nothing for 'none'. */
+function action(value: string | undefined, what: string): ControlCommand | undefined {
+  const chosen = value || 'none';
+  if (!ACTIONS.includes(chosen)) throw new RangeError(`${what} must send one of ${ACTIONS.join(', ')}, got ${chosen}`);
+  return chosen === 'none' ? undefined : (chosen as ControlCommand);
+}
+
+function gpioSettings(config: ButtonTriggerConfig): ButtonSourceSettings {
+  if (config.line === undefined || String(config.line).trim() === '') throw new RangeError('GPIO line is missing: give the BCM number the button is wired to, like 17');
+  const line = configNumber(config.line, 0, 'GPIO line', 0, 65535);
+  const bias = config.bias || 'pull-up';
+  if (!(GPIO_BIASES as readonly string[]).includes(bias)) throw new RangeError(`bias must be one of ${GPIO_BIASES.join(', ')}, got ${bias}`);
+  const settings = {
+    kind: 'gpio' as const,
+    chip: config.chip?.trim() || 'gpiochip0',
+    line,
+    bias: bias as GpioBias,
+    activeLow: config.activeLow === undefined ? true : configFlag(config.activeLow),
+    debounceMs: configNumber(config.debounceMs, DEFAULT_DEBOUNCE_MS, 'debounce time', 0, 1000),
+  };
+  assertLineRequest(settings);
+  return settings;
+}
+
+function sourceSettings(config: ButtonTriggerConfig): ButtonSourceSettings {
+  const kind = config.source || 'gpio';
+  if (kind === 'gpio') return gpioSettings(config);
+  if (kind !== 'pico') throw new RangeError(`source must be gpio or pico, got ${kind}`);
+  const pico = config.pico?.trim() ?? '';
+  if (pico === '' || pico === '_ADD_') throw new RangeError('no Pico chosen: pick a pico-device in the Pico field');
+  return { kind, pico };
+}
+
+/** Checks the node's properties and turns them into settings; throws a RangeError naming the bad one. */
+export function buttonTriggerSettings(config: ButtonTriggerConfig): ButtonTriggerSettings {
+  const mode = config.mode || 'toggle';
+  if (!isTriggerMode(mode)) throw new RangeError(`mode must be one of ${TRIGGER_MODES.join(', ')}, got ${mode}`);
+  const doublePress = configFlag(config.doublePress);
+  return {
+    source: sourceSettings(config),
+    longPressMs: configNumber(config.longPressMs, DEFAULT_LONG_PRESS_MS, 'long-press time', 50, 60_000),
+    doublePressMs: doublePress ? configNumber(config.doublePressMs, DEFAULT_DOUBLE_PRESS_MS, 'double-press time', 50, 5000) : undefined,
+    actions: {
+      mode,
+      longPress: action(config.longPressAction, 'a long press'),
+      doublePress: doublePress ? action(config.doublePressAction, 'a double press') : undefined,
+    },
+    everyEvent: configFlag(config.everyEvent),
+    topic: config.topic || 'button',
+  };
+}
