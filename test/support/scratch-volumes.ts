@@ -71,11 +71,16 @@ export class ScratchVolumes {
     return daemon;
   }
 
-  async unmount(mountPoint: string): Promise<void> {
+  /**
+   * Unmounts; `lazy` detaches the mount at once even while files on it are open (a pulled
+   * card): they stay usable, and the filesystem goes when the last one is closed.
+   */
+  async unmount(mountPoint: string, { lazy = false } = {}): Promise<void> {
     const index = this.mounts.map((mount) => mount.mountPoint).lastIndexOf(mountPoint);
     const mount = this.mounts[index];
     if (!mount) throw new Error(`${mountPoint} is not a scratch mount`);
-    await run(mount.fuse ? 'fusermount' : 'umount', mount.fuse ? ['-u', mountPoint] : [mountPoint]);
+    if (mount.fuse) await run('fusermount', lazy ? ['-u', '-z', mountPoint] : ['-u', mountPoint]);
+    else await run('umount', lazy ? ['-l', mountPoint] : [mountPoint]);
     this.mounts.splice(index, 1);
   }
 

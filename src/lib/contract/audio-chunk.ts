@@ -7,7 +7,9 @@ export type ChunkEvent = 'start' | 'data' | 'end';
  * Why a recording (or one file of it) ended. 'interrupted': it never got its end chunk (a
  * new session began in the writer first, or the file was recovered after a crash).
  * 'rollover': wav-writer reached its own size or duration limit and the session goes on in
- * the next file.
+ * the next file. 'disk-full' and 'card-removed': a wav-writer writing to an SD card (an
+ * sd-card config node) ended the file because the card filled up (or its free space fell
+ * below the reserve) or went away.
  */
 export type EndReason =
   | 'stop'
@@ -17,7 +19,9 @@ export type EndReason =
   | 'error'
   | 'device-lost'
   | 'close'
-  | 'interrupted';
+  | 'interrupted'
+  | 'disk-full'
+  | 'card-removed';
 
 export interface SourceInfo {
   kind: 'alsa' | 'pico' | 'test';

@@ -8,11 +8,12 @@ import { publishFiles } from './publish';
 
 /**
  * Finishes a file an earlier run left unfinished (power cut, crash): fixes its header to
- * the whole frames on disk and publishes it under its own name. Returns its "recording
+ * the whole frames on disk and publishes it under its own name in `directory` (without
+ * one, it stays where it is, for a storage node to publish). Returns its "recording
  * finished" description, or undefined for an empty file (killed before its first header),
  * which holds no audio and is removed.
  */
-export async function recoverPartialFile(path: string, directory: string): Promise<RecordingInfo | undefined> {
+export async function recoverPartialFile(path: string, directory: string | undefined): Promise<RecordingInfo | undefined> {
   // Taken before the repair, which changes the modification time.
   const { size, mtime } = await stat(path);
   if (size === 0) {
@@ -20,7 +21,7 @@ export async function recoverPartialFile(path: string, directory: string): Promi
     return undefined;
   }
   const repaired = await repairWavFile(path);
-  const [published] = await publishFiles([path], directory, basename(path));
+  const [published] = directory === undefined ? [path] : await publishFiles([path], directory, basename(path));
   if (!published) throw new Error(`${path} was not published`);
   const durationMs = framesToMs(repaired.frames, repaired.format);
   return {

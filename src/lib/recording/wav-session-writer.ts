@@ -5,15 +5,27 @@ import { silence } from '../audio/samples';
 import { AudioChunk, audioChunkProblem, EndReason } from '../contract/audio-chunk';
 import { RecordingInfo } from '../contract/recording';
 import { WavRecordingWriter } from '../wav/recording-writer';
-import { expandPattern, highestCounter, safeFileName } from './file-names';
+import { expandPattern, highestCounter, type NameRules, safeFileName } from './file-names';
 import { publishFiles } from './publish';
 import { recoverPartialFile } from './recover';
+import type { WriterStorage } from './writer-storage';
 
 export interface WavSessionWriterOptions {
-  /** Where finished recordings appear. */
-  directory: string;
+  /**
+   * Where finished recordings are published. Without it they stay, finalized, in the
+   * partial directory, and the "finished" message names them there: a storage node
+   * (sd-store) publishes them.
+   */
+  directory?: string;
   /** Where files are written until they are finished; must be on the same volume as `directory`. */
   partialDirectory: string;
+  /**
+   * The card the files go to, when a storage node manages it: it may refuse a start, sets
+   * the file size limit and naming rules, and names why a failed write ended a recording.
+   * It also makes the partial directory (only while the card is in), so this writer never
+   * touches the disk before recover() or a start; chunks wait for its first check.
+   */
+  storage?: WriterStorage;
   /** File name pattern (see expandPattern). */
   pattern: string;
   /** Roll over to a new file after this long; 0 for no limit. */
@@ -21,7 +33,7 @@ export interface WavSessionWriterOptions {
   /** Roll over to a new file at this many bytes of audio data; 0 for no limit. */
   maxBytes: number;
   refreshIntervalMs: number;
-  /** The filesystem's per-file size limit (FAT32: 4 GiB - 1); files are split into parts below it. */
+  /** The filesystem's per-file size limit (FAT32: 4 GiB - 1); files are split into parts below it. Without storage only. */
   maxFileBytes?: number;
   onFinished: (recording: RecordingInfo) => void;
   /** A failure outside any message: a write, finalize or publish failed. */
@@ -67,7 +79,8 @@ const STOPPED_SESSIONS_KEPT = 16;
 
 /**
  * Writes each session of audio chunks to a WAV file in a partial directory and publishes
- * it under its final name when the session ends. Every state change happens synchronously
+ * it under its final name when the session ends (or, without a directory, leaves it there
+ * finalized for a storage node). Every state change happens synchronously
  * when a chunk arrives, so chunks handled concurrently keep their order; only finishing a
  * file (finalize, rename) is awaited.
  */
@@ -75,10 +88,10 @@ export class WavSessionWriter {
   private current: OpenFile | undefined;
   private counter = 0;
   private readonly stopped = new Map<string, StoppedSession>();
-  /** Names in the partial directory: open, finishing, or left by an earlier run. */
+  /** Names in the partial directory: open, finishing, left by an earlier run, or (without a directory) handed on. */
   private readonly partialNames = new Set<string>();
-  /** What an earlier run left, seen before this writer opened anything. */
-  private leftovers: string[] = [];
+  /** Names of the files this writer has open or is finishing: never recovered. */
+  private readonly ownNames = new Set<string>();
   /** Files are finished one after another, so their messages and names come in recording order. */
   private finishing: Promise<void> = Promise.resolve();
   private recovering: Promise<void> = Promise.resolve();
@@ -125,6 +138,20 @@ export class WavSessionWriter {
     return true;
   }
 
+  /**
+   * Ends the recording under way early (its card went away or filled up) with `reason`,
+   * keeping what reached the disk. The rest of its session is dropped without an error per
+   * chunk: the caller reports `why` once.
+   */
+  async end(reason: EndReason, why: string): Promise<boolean> {
+    await this.ready;
+    const file = this.current;
+    if (!file) return false;
+    this.remember(file.session, why, true);
+    await this.finish(file, reason);
+    return true;
+  }
+
   /** Finalizes and publishes whatever is open or still finishing, after any recovery under way. */
   async close(): Promise<void> {
     await this.ready.catch(() => undefined);
@@ -133,33 +160,50 @@ export class WavSessionWriter {
   }
 
   /**
-   * Publishes, repaired, the files an earlier run left in the partial directory (power cut,
-   * crash). Only those: files this writer opened itself are never touched.
+   * Repairs the files in the partial directory that this writer does not have open (left
+   * by a power cut or crash; without a directory, also finished files not yet taken away)
+   * and sends their messages, after publishing them when there is a directory. Files this
+   * writer opened itself are never touched. Runs one at a time; may run again (a card
+   * that comes back).
    */
   recover(): Promise<void> {
-    this.recovering = this.ready.then(async () => {
-      for (const name of this.leftovers.splice(0)) {
-        const path = join(this.options.partialDirectory, name);
+    const run = async (): Promise<void> => {
+      await this.ready;
+      const { directory, partialDirectory } = this.options;
+      for (const name of await this.scanPartialDirectory()) {
+        const path = join(partialDirectory, name);
         try {
-          const recording = await recoverPartialFile(path, this.options.directory);
+          const recording = await recoverPartialFile(path, directory);
           if (recording) this.options.onFinished(recording);
         } catch (err) {
           this.options.onError(new Error(`could not recover ${path}: ${(err as Error).message}`, { cause: err }));
         } finally {
-          this.partialNames.delete(name);
+          // Left in place (no directory), the file still holds its name.
+          if (directory !== undefined) this.partialNames.delete(name);
         }
       }
-    });
-    return this.recovering;
+    };
+    const recovery = this.recovering.then(run);
+    this.recovering = recovery.catch(() => undefined);
+    return recovery;
   }
 
   private async prepare(): Promise<void> {
-    const { directory, partialDirectory, pattern } = this.options;
+    const { directory, partialDirectory, pattern, storage } = this.options;
+    if (storage) return storage.checked();
     await mkdir(partialDirectory, { recursive: true });
-    this.leftovers = (await readdir(partialDirectory)).filter((name) => name.toLowerCase().endsWith('.wav')).sort();
-    for (const name of this.leftovers) this.partialNames.add(name);
+    await this.scanPartialDirectory();
+    if (directory !== undefined) this.counter = Math.max(this.counter, await highestCounter(directory, pattern));
+  }
+
+  /** The .wav files in the partial directory that this writer has not opened; their names are reserved and numbered after. */
+  private async scanPartialDirectory(): Promise<string[]> {
+    const { partialDirectory, pattern } = this.options;
+    const names = (await readdir(partialDirectory)).filter((name) => name.toLowerCase().endsWith('.wav') && !this.ownNames.has(name)).sort();
+    for (const name of names) this.partialNames.add(name);
     // Leftovers will be published under their names, so the counter continues after them too.
-    this.counter = Math.max(await highestCounter(directory, pattern), await highestCounter(partialDirectory, pattern));
+    this.counter = Math.max(this.counter, await highestCounter(partialDirectory, pattern));
+    return names;
   }
 
   /** Opens the file for a start chunk (finishing any file still open) and writes its pre-roll. */
@@ -168,8 +212,10 @@ export class WavSessionWriter {
     const previous = this.current ? this.finish(this.current, 'interrupted') : undefined;
     let file: OpenFile;
     try {
+      const problem = this.options.storage?.startProblem();
+      if (problem !== undefined) throw new ChunkError(problem);
       const topicText = typeof topic === 'string' ? topic : '';
-      const name = filename === undefined ? this.nextPatternName(audio.session, topicText) : safeFileName(filename);
+      const name = filename === undefined ? this.nextPatternName(audio.session, topicText) : safeFileName(filename, this.nameRules());
       file = this.current = this.openFile(name, audio.session, audio.format, topicText, audio.frame, audio.dropped ?? 0, 0);
     } catch (err) {
       this.remember(audio.session, (err as Error).message, true);
@@ -210,7 +256,11 @@ export class WavSessionWriter {
 
   private nextPatternName(session: string, topic: string): string {
     this.counter++;
-    return expandPattern(this.options.pattern, { counter: this.counter, startedAt: new Date(), session, topic });
+    return expandPattern(this.options.pattern, { counter: this.counter, startedAt: new Date(), session, topic }, this.nameRules());
+  }
+
+  private nameRules(): NameRules {
+    return this.options.storage?.nameRules() ?? {};
   }
 
   /** A name in the partial directory that no other file there has: -2, -3... after the wanted one. */
@@ -220,6 +270,7 @@ export class WavSessionWriter {
     let candidate = name;
     for (let n = 2; this.partialNames.has(candidate); n++) candidate = `${stem}-${n}${ext}`;
     this.partialNames.add(candidate);
+    this.ownNames.add(candidate);
     return candidate;
   }
 
@@ -232,7 +283,8 @@ export class WavSessionWriter {
     sourceDropped: number,
     filledFrames: number,
   ): OpenFile {
-    const { maxDurationMs, maxBytes, refreshIntervalMs, maxFileBytes } = this.options;
+    const { maxDurationMs, maxBytes, refreshIntervalMs, storage } = this.options;
+    const maxFileBytes = storage ? storage.maxFileBytes() : this.options.maxFileBytes;
     const frameBytes = bytesPerFrame(format);
     const durationFrames = maxDurationMs > 0 ? Math.max(1, Math.round((maxDurationMs * format.sampleRate) / 1000)) : Infinity;
     const sizeFrames = maxBytes > 0 ? Math.max(1, Math.floor(maxBytes / frameBytes)) : Infinity;
@@ -287,14 +339,34 @@ export class WavSessionWriter {
     return rolled.length > 0 ? Promise.all(rolled).then(() => undefined) : undefined;
   }
 
-  /** A write failed (disk full, card pulled): keep what reached the disk and drop the rest of the session. */
+  /**
+   * A write failed (disk full, card pulled): keep what reached the disk and drop the rest of
+   * the session. When the storage tells the card filled up or went away, the recording ends
+   * for that reason and its further chunks are dropped quietly: this error already says why.
+   */
   private onWriteError(writer: WavRecordingWriter, err: Error): void {
     const file = this.current;
     if (file?.writer === writer) {
-      this.remember(file.session, err.message, false);
-      void this.finish(file, 'error');
+      const reason = this.options.storage?.endReason(err) ?? 'error';
+      this.remember(file.session, err.message, reason !== 'error');
+      void this.finish(file, reason);
     }
     this.options.onError(err);
+  }
+
+  /**
+   * Without a directory, finished files stay in the partial directory until a storage node
+   * takes them; the names of those it took are free again, so the names kept stay few.
+   */
+  private async forgetTakenNames(): Promise<void> {
+    let present: Set<string>;
+    try {
+      present = new Set(await readdir(this.options.partialDirectory));
+    } catch {
+      // The card is out: it took nothing.
+      return;
+    }
+    for (const name of this.partialNames) if (!present.has(name) && !this.ownNames.has(name)) this.partialNames.delete(name);
   }
 
   /** Detaches the file at once, then finalizes and publishes it after any file before it. */
@@ -305,10 +377,15 @@ export class WavSessionWriter {
   }
 
   private async finalizeAndPublish(file: OpenFile, reason: EndReason): Promise<void> {
+    const { directory } = this.options;
     try {
+      if (directory === undefined) await this.forgetTakenNames();
       const summary = await file.writer.finalize();
-      const paths = await publishFiles(summary.paths, this.options.directory, file.name);
-      for (const path of summary.paths) this.partialNames.delete(basename(path));
+      let paths = summary.paths;
+      if (directory !== undefined) {
+        paths = await publishFiles(summary.paths, directory, file.name);
+        for (const path of summary.paths) this.partialNames.delete(basename(path));
+      }
       const [path] = paths;
       if (!path) throw new Error('the writer left no file');
       this.options.onFinished({
@@ -327,6 +404,9 @@ export class WavSessionWriter {
       });
     } catch (err) {
       this.options.onError(new Error(`could not finish ${file.writer.path}: ${(err as Error).message}`, { cause: err }));
+    } finally {
+      // Only now: a recovery must not take up a file whose message is still to come.
+      for (const path of file.writer.paths) this.ownNames.delete(basename(path));
     }
   }
 }

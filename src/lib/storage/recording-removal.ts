@@ -5,7 +5,7 @@ import { syncDirectory } from '../recording/publish';
 import { recordingsToRemove, type RetentionPolicy } from './retention';
 import { storedRecordings } from './stored-recordings';
 
-/** A delete asked for something that is not a recording in the directory. */
+/** A message named something that is not a recording it may touch: to delete, or to store. */
 export class RecordingFileError extends Error {}
 
 /**

@@ -1,11 +1,12 @@
-import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
 import { expandPattern } from '../../lib/recording/file-names';
 import { FAT32_MAX_FILE_BYTES } from '../../lib/storage/filesystem-limits';
 import { configNumber } from '../shared/config-number';
+import { storageDirectory } from '../shared/storage-directory';
 
 /** wav-writer's properties as the editor saves them. */
 export interface WavWriterConfig {
+  /** The id of an sd-card config node, or empty. */
+  storage?: string;
   directory?: string;
   pattern?: string;
   maxDuration?: string | number;
@@ -15,6 +16,8 @@ export interface WavWriterConfig {
 }
 
 export interface WavWriterSettings {
+  /** The sd-card config node the files go to (then sd-store publishes them), or undefined. */
+  storageId: string | undefined;
   directory: string;
   pattern: string;
   maxDurationMs: number;
@@ -23,20 +26,16 @@ export interface WavWriterSettings {
   maxFileBytes: number | undefined;
 }
 
-/**
- * Checks the node's properties and turns them into settings. A relative directory is taken
- * from Node-RED's user directory, the place a Node-RED user expects files to go.
- */
+/** Checks the node's properties and turns them into settings (a relative directory: see storageDirectory). */
 export function wavWriterSettings(config: WavWriterConfig, userDir: string | undefined): WavWriterSettings {
-  const base = userDir ?? join(homedir(), '.node-red');
-  const directory = config.directory?.trim() || 'recordings';
   const pattern = config.pattern?.trim() || 'recording-{datetime}.wav';
   // Expanding once with sample values rejects a pattern that can never make a safe name.
   expandPattern(pattern, { counter: 1, startedAt: new Date(), session: 'session', topic: 'topic' });
   const fileLimit = config.fileLimit || 'none';
   if (fileLimit !== 'none' && fileLimit !== 'fat32') throw new RangeError(`file size limit must be none or fat32, got ${fileLimit}`);
   return {
-    directory: isAbsolute(directory) ? directory : resolve(base, directory),
+    storageId: config.storage?.trim() || undefined,
+    directory: storageDirectory(config.directory, userDir),
     pattern,
     maxDurationMs: configNumber(config.maxDuration, 0, 'maximum file duration', 0, 31 * 24 * 3600) * 1000,
     maxBytes: configNumber(config.maxSize, 0, 'maximum file size', 0, 1e7) * 1e6,

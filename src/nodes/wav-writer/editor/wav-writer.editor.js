@@ -3,6 +3,7 @@ RED.nodes.registerType('wav-writer', {
     color: '#8CC8E8',
     defaults: {
         name: { value: '' },
+        storage: { value: '', type: 'sd-card', required: false },
         directory: { value: 'recordings', required: true },
         pattern: { value: 'recording-{datetime}.wav', required: true },
         maxDuration: { value: 0, validate: function (v) { return Number(v) >= 0; } },
@@ -25,5 +26,12 @@ RED.nodes.registerType('wav-writer', {
     },
     outputLabels: function () {
         return this._('wav-writer.label.output');
+    },
+    oneditprepare: function () {
+        // With an SD card, the card decides where files go and how large they may be.
+        $('#node-input-storage').on('change', function () {
+            var storage = $(this).val();
+            $('.wav-writer-local-only').toggle(!storage || storage === '_ADD_');
+        }).trigger('change');
     }
 });
