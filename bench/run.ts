@@ -6,6 +6,7 @@ import type { CaptureCpuMode, CaptureCpuResult } from './cases/capture-cpu';
 import type { FinalizeResult } from './cases/finalize';
 import type { MemoryMode, MemoryResult } from './cases/memory';
 import type { PicoDecoderResult } from './cases/pico-decoder';
+import type { PicoLinkResult } from './cases/pico-link';
 import type { StallMode, StallResult } from './cases/stall';
 import type { ThroughputResult } from './cases/throughput';
 import { forkCase } from './lib/fork-case';
@@ -16,6 +17,7 @@ import { captureCpuNotes, captureCpuRows } from './report/capture-cpu-rows';
 import { finalizeNotes, finalizeRows } from './report/finalize-rows';
 import { memoryNotes, memoryRows } from './report/memory-rows';
 import { picoDecoderNotes, picoDecoderRows } from './report/pico-decoder-rows';
+import { picoLinkNotes, picoLinkRows } from './report/pico-link-rows';
 import type { Row } from './report/row';
 import { stallNotes, stallRows } from './report/stall-rows';
 import { throughputNotes, throughputRows } from './report/throughput-rows';
@@ -94,6 +96,13 @@ async function picoDecoder(root: string): Promise<Section> {
   return { rows: picoDecoderRows(result), notes: picoDecoderNotes(result) };
 }
 
+/** Benchmark 7: the simulated Pico end to end, one process per sample rate. */
+async function picoLink(root: string): Promise<Section> {
+  const results: PicoLinkResult[] = [];
+  for (const sampleRate of ['22050', '48000']) results.push(await runCaseIn<PicoLinkResult>(root, 'pico-link', [sampleRate]));
+  return { rows: picoLinkRows(results), notes: picoLinkNotes(results) };
+}
+
 /** A benchmark whose case crashed is one failed row, and the others still run. */
 async function section(bench: string, body: () => Promise<Section>): Promise<Section> {
   try {
@@ -128,6 +137,7 @@ async function main(): Promise<number> {
     sections.push(await section('4 capture CPU', () => captureCpu(root)));
     sections.push(await section('5 stall', () => stall(root)));
     sections.push(await section('6 pico decoder', () => picoDecoder(root)));
+    sections.push(await section('7 pico link', () => picoLink(root)));
   } finally {
     removeRoot();
   }

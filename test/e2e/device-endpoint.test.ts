@@ -9,6 +9,8 @@ import bcrypt from 'bcryptjs';
 import express from 'express';
 import RED from 'node-red';
 import { AlsaStandIn } from '../support/alsa-stand-in';
+import { startPicoSimulation } from '../support/pico-sim/index';
+import { waitFor } from '../support/wait';
 
 const root = join(__dirname, '../..');
 
@@ -89,6 +91,49 @@ describe("mic-in's device list for the editor, in a Node-RED with admin authenti
       assert.match(usbmic.description, /Stand-in 2 ch 48000 Hz/);
       assert.equal(typeof usbmic.channels, 'number');
       assert.deepEqual(listing.problems, []);
+    }
+  });
+
+  const as = (auth: string, init: RequestInit = {}): RequestInit => ({ ...init, headers: { ...init.headers, authorization: `Bearer ${auth}` } });
+  const ports = (init?: RequestInit) => fetch(`${base}/pico-device/ports`, init);
+  const deploy = (id: string, init?: RequestInit) => fetch(`${base}/pico-device/${id}/deploy`, { method: 'POST', ...init });
+
+  it("lists serial ports for pico-device to users who may read, udev or not, and to no one else", async () => {
+    assert.equal((await ports()).status, 401);
+    assert.equal((await ports(as(await token('nobody')))).status, 401);
+    for (const user of ['viewer', 'admin']) {
+      const response = await ports(as(await token(user)));
+      assert.equal(response.status, 200);
+      const listing = (await response.json()) as { ports: { path: string; device: string; description: string }[]; problems: string[] };
+      assert.ok(Array.isArray(listing.ports) && Array.isArray(listing.problems), JSON.stringify(listing));
+    }
+  });
+
+  it("deploys the Pico firmware only for users who may change pico-device, and only to a deployed one", async () => {
+    assert.equal((await deploy('nosuch')).status, 401);
+    assert.equal((await deploy('nosuch', as(await token('viewer')))).status, 401, 'reading is not enough');
+    const missing = await deploy('nosuch', as(await token('admin')));
+    assert.equal(missing.status, 404);
+    assert.match(((await missing.json()) as { error: string }).error, /deploy/);
+
+    const sim = await startPicoSimulation({ dir: join(userDir, 'pico') });
+    try {
+      const admin = await token('admin');
+      const flows = [{ id: 'pico1', type: 'pico-device', port: sim.hostPath, baud: 115200, firmware: 'off' }];
+      const deployed = await fetch(`${base}/flows`, as(admin, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(flows) }));
+      assert.equal(deployed.status, 204);
+      // The flow starts after the answer to POST /flows, and the config node opens its port after that.
+      const response = await waitFor(async () => {
+        const answer = await deploy('pico1', as(admin));
+        const starting = answer.status === 404 || (answer.status === 500 && /cannot deploy: opening/.test(await answer.clone().text()));
+        return starting ? undefined : answer;
+      }, 'the flow to start and the port to open');
+      assert.equal(response.status, 200, await response.clone().text());
+      assert.equal(((await response.json()) as { firmware: string }).firmware, 'pico-mic 1.0.0');
+      assert.equal(sim.events.filter((event) => event.type === 'soft-reset').length, 1);
+    } finally {
+      await fetch(`${base}/flows`, as(await token('admin'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]' }));
+      await sim.close();
     }
   });
 });

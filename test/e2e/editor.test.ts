@@ -24,9 +24,22 @@ const injectNamed = (name: string): FlowNode => flow.find((n) => n.type === 'inj
 // Properties of a node in a flow file that are not settings shown in its dialog.
 const NOT_SETTINGS = new Set(['id', 'type', 'z', 'g', 'x', 'y', 'wires']);
 
-const OURS = ['mic-in', 'wav-writer'];
+const OURS = ['mic-in', 'wav-writer', 'button-trigger', 'sd-store'];
+/** Our types on the example flow's tab; the others come from their own example, imported into the editor for their dialog. */
+const ON_TAB = OURS.filter((type) => flow.some((n) => n.type === type));
+const OWN_EXAMPLE: Record<string, string> = { 'button-trigger': 'examples/record-on-button.json', 'sd-store': 'examples/record-to-sd-card.json' };
+const ownExample = (type: string): FlowNode[] => JSON.parse(readFileSync(join(root, OWN_EXAMPLE[type]!), 'utf8'));
+/** A node of `type` as an example flow holds it. */
+function exampleNode(type: string): FlowNode {
+  if (ON_TAB.includes(type)) return ofType(type);
+  return ownExample(type).find((n) => n.type === type)!;
+}
+/** The config nodes (no tab) an imported example node names, such as sd-store's sd-card: imported with it. */
+function configNodesOf(type: string, node: FlowNode): FlowNode[] {
+  return ownExample(type).filter((n) => n.z === undefined && n.type !== 'tab' && Object.values(node).includes(n.id));
+}
 const catalogs: Record<string, unknown> = Object.fromEntries(
-  OURS.map((type) => [type, JSON.parse(readFileSync(join(root, 'src/nodes', type, 'locales/en-US', `${type}.json`), 'utf8'))]),
+  [...OURS, 'pico-device'].map((type) => [type, JSON.parse(readFileSync(join(root, 'src/nodes', type, 'locales/en-US', `${type}.json`), 'utf8'))]),
 );
 /** The en-US string for a locale key such as "mic-in.label.palette". */
 function text(key: string): string {
@@ -35,7 +48,7 @@ function text(key: string): string {
   return value as string;
 }
 /** A locale key shown as is: what the editor displays when a translation is missing. */
-const RAW_KEY = /\b(?:mic-in|wav-writer)\.[A-Za-z]+\.[A-Za-z0-9_]+/;
+const RAW_KEY = /\b(?:mic-in|wav-writer|button-trigger|sd-store|sd-card|pico-device)\.[A-Za-z]+\.[A-Za-z0-9_]+/;
 
 const normalize = (s: string | null): string => (s ?? '').replace(/\s+/g, ' ').trim();
 const exactly = (s: string): RegExp => new RegExp(`^\\s*${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
@@ -122,7 +135,7 @@ describe('the Node-RED editor of the main job, in Chromium', () => {
     }
   });
 
-  step('shows mic-in and wav-writer in the palette category "audio" with their labels and icons', async () => {
+  step(`shows ${OURS.join(', ')} in the palette category "audio" with their labels and icons`, async () => {
     const category = page.locator('#red-ui-palette-container-audio');
     await category.waitFor();
     assert.equal(normalize(await category.locator('.red-ui-palette-header').innerText()), 'audio');
@@ -156,7 +169,7 @@ describe('the Node-RED editor of the main job, in Chromium', () => {
       // Core nodes may decorate their name (the debug node adds ⇲ when it also logs to the console).
       else assert.ok(shown.startsWith(node.name || node.type), `${node.type} ${node.id}: ${shown}`);
     }
-    for (const type of OURS) {
+    for (const type of ON_TAB) {
       const node = onCanvas(ofType(type).id);
       assert.equal(await node.locator('image.red-ui-flow-node-icon').getAttribute('href'), `icons/node-red-contrib-audio-capture/${type}.svg`);
       // Hovering a port shows its label from the locale (inputLabels / outputLabels).
@@ -175,8 +188,14 @@ describe('the Node-RED editor of the main job, in Chromium', () => {
 
   for (const type of OURS) {
     step(`opens the ${type} dialog with translated labels and the example's values, and shows its help`, async () => {
-      const node = ofType(type);
+      const node = exampleNode(type);
       const label = text(`${type}.label.palette`);
+      const imported = !ON_TAB.includes(type);
+      // Placed on the tab as a touch import does (no dragging), unwired; undone below.
+      if (imported) {
+        const nodes = [...configNodesOf(type, node), { ...node, z: tab.id, wires: [[]] }];
+        await page.evaluate(`RED.view.importNodes(${JSON.stringify(nodes)}, { touchImport: true, notify: false })`);
+      }
       await onCanvas(node.id).dblclick();
       const tray = page.locator('.red-ui-tray');
       const form = tray.locator('#dialog-form');
@@ -204,7 +223,10 @@ describe('the Node-RED editor of the main job, in Chromium', () => {
       const settings = Object.entries(node).filter(([key]) => !NOT_SETTINGS.has(key));
       assert.ok(settings.length >= 6);
       for (const [key, value] of settings) {
-        assert.equal(await form.locator(`#node-input-${key}`).inputValue(), String(value), `${type} ${key}`);
+        const input = form.locator(`#node-input-${key}`);
+        const shown = (await input.getAttribute('type')) === 'checkbox' ? String(await input.isChecked()) : await input.inputValue();
+        // A config-node select with no node chosen offers "add new" (_ADD_).
+        assert.equal(shown === '_ADD_' && value === '' ? '' : shown, String(value), `${type} ${key}`);
       }
       if (type === 'mic-in') {
         assert.equal(await form.locator('#node-input-sampleRate').inputValue(), '48000');
@@ -223,9 +245,53 @@ describe('the Node-RED editor of the main job, in Chromium', () => {
 
       await tray.locator('#node-dialog-cancel').click();
       await tray.waitFor({ state: 'detached' });
+      if (imported) {
+        await page.evaluate(`RED.actions.invoke('core:undo')`);
+        await onCanvas(node.id).waitFor({ state: 'detached' });
+      }
       assert.match((await page.locator('#red-ui-header-button-deploy').getAttribute('class')) ?? '', /\bdisabled\b/, 'nothing to deploy after Cancel');
     });
   }
+
+  step('opens mic-in with the Pico source, and from it the pico-device dialog with the serial ports and the deploy button', async () => {
+    const example = JSON.parse(readFileSync(join(root, 'examples/record-from-pico.json'), 'utf8')) as FlowNode[];
+    const mic = example.find((n) => n.type === 'mic-in')!;
+    const device = example.find((n) => n.type === 'pico-device')!;
+    await page.evaluate(`RED.view.importNodes(${JSON.stringify([device, { ...mic, z: tab.id, wires: [[]] }])}, { touchImport: true, notify: false })`);
+    await onCanvas(mic.id).dblclick();
+    const form = page.locator('.red-ui-tray #dialog-form');
+    await form.waitFor();
+    assert.equal(await form.locator('#node-input-source').inputValue(), 'pico');
+    assert.equal(await form.locator('#node-input-pico').inputValue(), device.id);
+    assert.ok(await form.locator('.mic-in-pico-only').first().isVisible(), 'the Pico row shows');
+    assert.ok(!(await form.locator('#node-input-channels').isVisible()), 'a Pico has no channel setting');
+    assert.ok(!(await form.locator('#node-input-device').isVisible()), 'nor an ALSA device');
+    assert.equal(normalize(await form.locator('.form-tips.mic-in-pico-only').textContent()), text('mic-in.tips.pico'));
+
+    await form.locator('#node-input-btn-pico-edit').click();
+    const config = page.locator('#node-config-dialog-edit-form');
+    await config.waitFor();
+    assert.equal(await config.locator('#node-config-input-port').inputValue(), device.port);
+    assert.equal(await config.locator('#node-config-input-baud').inputValue(), String(device.baud));
+    assert.equal(await config.locator('#node-config-input-firmware').inputValue(), device.firmware);
+    for (const element of await config.locator('[data-i18n]').all()) {
+      const [, attr, key] = /^(?:\[(\w+)\])?(?:[^:]*:)?(.+)$/.exec((await element.getAttribute('data-i18n'))!)!;
+      if (attr === 'placeholder' || attr === 'title') assert.equal(await element.getAttribute(attr), text(key!), key);
+      else if (key !== 'pico-device.deploy.hint') assert.equal(normalize(await element.textContent()), text(key!), key);
+    }
+    // The port list came from GET pico-device/ports (with what it could not ask, where udev is missing).
+    await config.locator('#pico-device-port-tip', { hasText: /serial ports found/ }).waitFor();
+    assert.equal(normalize(await config.locator('#pico-device-deploy').innerText()), text('pico-device.label.deploy'));
+    assert.doesNotMatch(await page.locator('.red-ui-tray').last().innerText(), RAW_KEY);
+
+    await page.locator('#node-config-dialog-cancel').click();
+    await config.waitFor({ state: 'detached' });
+    await page.locator('#node-dialog-cancel').click();
+    await form.waitFor({ state: 'detached' });
+    await page.evaluate(`RED.actions.invoke('core:undo')`);
+    await onCanvas(mic.id).waitFor({ state: 'detached' });
+    assert.match((await page.locator('#red-ui-header-button-deploy').getAttribute('class')) ?? '', /\bdisabled\b/, 'nothing to deploy after Cancel');
+  });
 
   step('records from the editor: start button, elapsed time in the status, stop button, WAV file, debug message', async (t) => {
     const mic = ofType('mic-in');

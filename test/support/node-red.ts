@@ -1,13 +1,17 @@
-import type { Node, NodeMessage } from 'node-red';
+import type { Node, NodeMessage, NodeStatus } from 'node-red';
 import helper from 'node-red-node-test-helper';
 
 helper.init(require.resolve('node-red'));
 
 // The built nodes, as Node-RED loads them.
+import buttonTriggerNode from '../../dist/nodes/button-trigger/button-trigger';
 import micInNode from '../../dist/nodes/mic-in/mic-in';
+import picoDeviceNode from '../../dist/nodes/pico-device/pico-device';
+import sdCardNode from '../../dist/nodes/sd-card/sd-card';
+import sdStoreNode from '../../dist/nodes/sd-store/sd-store';
 import wavWriterNode from '../../dist/nodes/wav-writer/wav-writer';
 
-export { helper, micInNode, wavWriterNode };
+export { buttonTriggerNode, helper, micInNode, picoDeviceNode, sdCardNode, sdStoreNode, wavWriterNode };
 
 /** Collects the messages that reach a helper node, to await them by condition. */
 export class MessageLog<T extends NodeMessage = NodeMessage> {
@@ -47,6 +51,12 @@ export type TestNode = Node & { receive(msg: object): void };
 export type FlowNode = { id: string; type: string } & Record<string, unknown>;
 
 /** Calls `listener` with the arguments of each call of a node method (the helper spies on send, status, error...). */
-export function onCall<T>(node: Node, method: 'send' | 'status' | 'error', listener: (arg: T) => void): void {
+export function onCall<T>(node: Node, method: 'send' | 'status' | 'error' | 'warn', listener: (arg: T) => void): void {
   (node as unknown as NodeJS.EventEmitter).on(`call:${method}`, (call: { args: [T] }) => listener(call.args[0]));
+}
+
+/** Every status a node has shown since it was created (the helper spies on Node.prototype.status). */
+export function statusCalls(node: Node): NodeStatus[] {
+  const spy = (node as unknown as { status: { getCalls(): { thisValue: unknown; args: unknown[] }[] } }).status;
+  return spy.getCalls().filter((call) => call.thisValue === node).map((call) => call.args[0] as NodeStatus);
 }

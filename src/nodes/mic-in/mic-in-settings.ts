@@ -6,11 +6,14 @@ import { TestWaveform } from '../../lib/audio/test-signal';
 import { AlsaBackendChoice, AlsaSourceOptions } from '../../lib/capture/alsa/alsa-source';
 import { SilenceStopOptions } from '../../lib/capture/silence-detector';
 import { TestSourceOptions } from '../../lib/capture/test-source';
+import { linkAudioFormat, SPH0645_VALID_BITS } from '../../lib/pico/slot-decoder';
 import { configNumber } from '../shared/config-number';
 
 /** mic-in's properties as the editor saves them. */
 export interface MicInConfig {
   source?: string;
+  /** The pico-device config node's id, for source 'pico'. */
+  pico?: string;
   backend?: string;
   device?: string;
   periodMs?: string | number;
@@ -40,7 +43,9 @@ export interface MicInConfig {
 
 export type SourceSettings =
   | ({ kind: 'test' } & TestSourceOptions)
-  | ({ kind: 'alsa'; backend: AlsaBackendChoice } & AlsaSourceOptions);
+  | ({ kind: 'alsa'; backend: AlsaBackendChoice } & AlsaSourceOptions)
+  /** pico: the id of the pico-device config node; the format is the link's (32-bit, 18 valid bits, mono). */
+  | { kind: 'pico'; pico: string; format: AudioFormat };
 
 export interface MicInSettings {
   source: SourceSettings;
@@ -77,7 +82,12 @@ function sourceSettings(config: MicInConfig, format: AudioFormat): SourceSetting
       bufferMs: configNumber(config.bufferMs, 1000, 'buffer', 10, 10000),
     };
   }
-  if (kind !== 'test') throw new RangeError(`source must be test or alsa, got ${kind}`);
+  if (kind === 'pico') {
+    const pico = config.pico?.trim() ?? '';
+    if (pico === '' || pico === '_ADD_') throw new RangeError('no Pico chosen: pick a pico-device in the Pico field');
+    return { kind, pico, format };
+  }
+  if (kind !== 'test') throw new RangeError(`source must be alsa, pico or test, got ${kind}`);
   const waveform = config.waveform || 'sine';
   if (waveform !== 'sine' && waveform !== 'noise') throw new RangeError(`waveform must be sine or noise, got ${waveform}`);
   return {
@@ -139,13 +149,19 @@ function conversion(config: MicInConfig, format: AudioFormat): AudioConversion |
   return options;
 }
 
-/** Checks the node's properties and turns them into settings; throws a RangeError naming the bad one. */
-export function micInSettings(config: MicInConfig): MicInSettings {
-  const format: AudioFormat = {
+/** What the device captures: as configured, or for a Pico the link's format at the rate its firmware accepts. */
+function captureFormat(config: MicInConfig): AudioFormat {
+  if (config.source === 'pico') return linkAudioFormat(configNumber(config.sampleRate, 48000, 'sample rate', 8000, 48000), SPH0645_VALID_BITS);
+  return {
     sampleRate: configNumber(config.sampleRate, 48000, 'sample rate', 1000, 768000),
     channels: configNumber(config.channels, 1, 'channels', 1, 32),
     ...sampleEncoding(config.sampleFormat || 'S16_LE'),
   };
+}
+
+/** Checks the node's properties and turns them into settings; throws a RangeError naming the bad one. */
+export function micInSettings(config: MicInConfig): MicInSettings {
+  const format = captureFormat(config);
   assertFormat(format);
   const keepOpen = checked(config.keepOpen);
   return {

@@ -4,6 +4,8 @@ import { SourceFailure } from '../../lib/capture/audio-source';
 import { Recorder, StartRequest } from '../../lib/capture/recorder';
 import { AudioChunk } from '../../lib/contract/audio-chunk';
 import { parseControlCommand, parseMaxDuration } from '../../lib/contract/control';
+import type { ConnectionStatus } from '../../lib/pico/pico-connection';
+import { findPicoDevice, PicoDeviceApi } from '../pico-device/pico-device-api';
 import { closeWhenSettled, completeMessage } from '../shared/message-outcome';
 import { formatElapsed, shortError } from '../shared/status-text';
 import { StatusTicker } from '../shared/status-ticker';
@@ -20,8 +22,12 @@ export = function registerMicIn(RED: NodeAPI): void {
     const showError = (err: unknown): void => node.status({ fill: 'red', shape: 'ring', text: shortError(err) });
 
     let settings: ReturnType<typeof micInSettings>;
+    let source: ReturnType<typeof sourceFactory>;
+    let pico: PicoDeviceApi | undefined;
     try {
       settings = micInSettings(config);
+      pico = settings.source.kind === 'pico' ? findPicoDevice(RED, settings.source.pico) : undefined;
+      source = sourceFactory(settings.source, settings.conversion, pico);
     } catch (err) {
       showError(err);
       node.error(`${RED._('mic-in.errors.config')}: ${(err as Error).message}`);
@@ -29,11 +35,17 @@ export = function registerMicIn(RED: NodeAPI): void {
       return;
     }
 
-    const source = sourceFactory(settings.source, settings.conversion);
     const idleStatus: NodeStatus = { fill: 'grey', shape: 'ring', text: `mic-in.status.idle.${source.kind}` };
     const listeningStatus: NodeStatus = { fill: 'green', shape: 'ring', text: 'mic-in.status.listening' };
     let listening = false;
-    const restingStatus = (): NodeStatus => (listening ? listeningStatus : idleStatus);
+    /** A Pico's connection, while it is not up, is what an idle mic-in shows. */
+    let picoStatus: ConnectionStatus | undefined;
+    const restingStatus = (): NodeStatus => {
+      if (picoStatus && picoStatus.state !== 'connected') {
+        return { fill: picoStatus.state === 'error' ? 'red' : 'yellow', shape: 'ring', text: `Pico: ${picoStatus.text}` };
+      }
+      return listening ? listeningStatus : idleStatus;
+    };
     let lastLevel: number | undefined;
     let lastEnd: NodeMessage | undefined;
     const recorder: Recorder = new Recorder({
@@ -71,18 +83,29 @@ export = function registerMicIn(RED: NodeAPI): void {
       node.status({ fill: test ? 'blue' : 'green', shape: 'dot', text: `${elapsed}${level}${test ? ' test' : ''}` });
     });
     node.status(idleStatus);
-    if (settings.keepOpen) {
+    const listen = (): void => {
       recorder.listen().then(
         () => {
           listening = true;
-          if (!recorder.recording) node.status(listeningStatus);
+          if (!recorder.recording) node.status(restingStatus());
         },
         (err: Error) => {
           showError(err);
           node.error(`${RED._('mic-in.errors.source')}: ${err.message}`, {});
         },
       );
-    }
+    };
+    const unsubscribe: (() => void)[] = [];
+    if (pico) {
+      unsubscribe.push(
+        pico.onStatus((status) => {
+          picoStatus = status;
+          if (!recorder.recording) node.status(restingStatus());
+        }),
+      );
+      // A Pico comes and goes: listen on each link it brings up.
+      if (settings.keepOpen) unsubscribe.push(pico.onLink(listen));
+    } else if (settings.keepOpen) listen();
 
     node.on('input', (msg: NodeMessageInFlow & { maxDuration?: unknown; filename?: unknown }, _send, done) => {
       completeMessage(
@@ -97,6 +120,7 @@ export = function registerMicIn(RED: NodeAPI): void {
     });
 
     node.on('close', (_removed: boolean, done: () => void) => {
+      for (const stop of unsubscribe.splice(0)) stop();
       ticker.stop();
       closeWhenSettled(node, recorder.close(), done);
     });

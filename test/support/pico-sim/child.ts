@@ -457,9 +457,32 @@ function runFirmware(): { reason: 'returned' | 'exception' | 'reset'; error?: st
   }
 }
 
+/**
+ * The port's raw REPL takes Ctrl-E 'A' Ctrl-A into raw-paste mode, which reads stdin through a path
+ * the simulation does not feed (it hangs there). So the simulated Pico answers the request as a
+ * MicroPython without raw-paste mode does (before 1.14): "R\x00", the request dropped (Ctrl-C
+ * clears the raw REPL's line) and plain raw REPL going on. Raw mode is followed by its keys:
+ * Ctrl-A enters it, Ctrl-B leaves it.
+ */
+let rawRepl = false;
+let lastFed: number[] = [];
+function feedRepl(byte: number): number {
+  if (rawRepl && byte === 0x01 && lastFed[0] === 0x05 && lastFed[1] === 0x41) {
+    lastFed = [];
+    writeDevice(Buffer.from('R\x00', 'latin1'));
+    emit({ type: 'raw-paste-refused' });
+    return mp.replProcessChar(0x03);
+  }
+  if (byte === 0x01) rawRepl = true;
+  else if (byte === 0x02) rawRepl = false;
+  lastFed = [...lastFed, byte].slice(-2);
+  return mp.replProcessChar(byte);
+}
+
 /** The REPL after main.py: until Ctrl-D (soft reboot) or a reset. */
 function runRepl(): void {
   mode = 'repl';
+  rawRepl = false;
   emit({ type: 'repl' });
   mp.replInit();
   for (;;) {
@@ -467,7 +490,7 @@ function runRepl(): void {
     if (resetRequested) return;
     while (received.length > 0) {
       const byte = received.shift()!;
-      if (mp.replProcessChar(byte) !== 0) {
+      if (feedRepl(byte) !== 0) {
         writeText('MPY: soft reboot\n');
         emit({ type: 'soft-reset' });
         return;

@@ -66,6 +66,8 @@ export type SimEventBody =
   | { type: 'write-timeout'; asked: number; written: number }
   | { type: 'firmware-exit'; reason: 'returned' | 'exception' | 'reset'; error?: string }
   | { type: 'repl' }
+  /** The REPL was asked for raw-paste mode and answered that it has none. */
+  | { type: 'raw-paste-refused' }
   | { type: 'soft-reset' };
 
 export type SimEvent = SimEventBody & { t: number };

@@ -4,6 +4,8 @@ RED.nodes.registerType('mic-in', {
     defaults: {
         name: { value: '' },
         source: { value: 'alsa', required: true },
+        // A config-node select; not 'required', which would flag every non-Pico mic-in.
+        pico: { value: '', type: 'pico-device', validate: function (v) { return this.source !== 'pico' || (!!v && v !== '_ADD_'); } },
         backend: { value: 'auto' },
         device: { value: 'default' },
         periodMs: { value: 50, validate: function (v) { return Number(v) >= 1 && Number(v) <= 1000; } },
@@ -51,9 +53,12 @@ RED.nodes.registerType('mic-in', {
             $('.mic-in-sine-only').toggle($(this).val() === 'sine' && $('#node-input-source').val() === 'test');
         });
         $('#node-input-source').on('change', function () {
-            var alsa = $(this).val() === 'alsa';
-            $('.mic-in-alsa-only').toggle(alsa);
-            $('.mic-in-test-only').toggle(!alsa);
+            var source = $(this).val();
+            $('.mic-in-alsa-only').toggle(source === 'alsa');
+            $('.mic-in-test-only').toggle(source === 'test');
+            $('.mic-in-pico-only').toggle(source === 'pico');
+            // A Pico's format is fixed: 1 channel of 18-bit samples in 32 bits.
+            $('.mic-in-not-pico').toggle(source !== 'pico');
             $('#node-input-waveform').trigger('change');
         }).trigger('change');
 
