@@ -1,4 +1,5 @@
 import { ByteLink } from './byte-link';
+import { WakeSignal } from './wake-signal';
 
 /**
  * What a device says on a byte link, read the way a terminal script reads it: up to a marker,
@@ -6,15 +7,15 @@ import { ByteLink } from './byte-link';
  */
 export class ByteReader {
   private buffered = Buffer.alloc(0);
-  private wake: (() => void) | undefined;
+  private readonly wakeSignal = new WakeSignal();
   private closed = false;
   private readonly onData = (bytes: Buffer): void => {
     this.buffered = Buffer.concat([this.buffered, bytes]);
-    this.wake?.();
+    this.wakeSignal.wake();
   };
   private readonly onClose = (): void => {
     this.closed = true;
-    this.wake?.();
+    this.wakeSignal.wake();
   };
 
   constructor(private readonly link: ByteLink) {
@@ -68,14 +69,7 @@ export class ByteReader {
       if (this.closed) throw new Error(`the serial port closed while waiting for ${what}`);
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`no ${what} within ${timeoutMs} ms (received: ${JSON.stringify(this.buffered.subarray(-80).toString('latin1'))})`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = undefined;
+      await this.wakeSignal.sleep(left);
     }
   }
 }

@@ -1,5 +1,6 @@
 import { DeviceError, DeviceHello, DevicePong } from './device-messages';
 import { PicoLink } from './pico-link';
+import { WakeSignal } from './wake-signal';
 
 /** What answered on a freshly opened port. */
 export type FirmwareIdentity =
@@ -69,7 +70,7 @@ function silenceExplained(link: PicoLink): string {
 /** The link's answers in arrival order, so one that comes before it is asked for is not missed. */
 class AnswerQueue {
   private readonly queue: Answer[] = [];
-  private wake: (() => void) | undefined;
+  private readonly wakeSignal = new WakeSignal();
   private readonly listeners = {
     hello: (hello: DeviceHello) => this.push({ kind: 'hello', hello }),
     pong: (pong: DevicePong) => this.push({ kind: 'pong', pong }),
@@ -96,14 +97,7 @@ class AnswerQueue {
       }
       const left = deadline - Date.now();
       if (left <= 0) return undefined;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = undefined;
+      await this.wakeSignal.sleep(left);
     }
   }
 
@@ -117,6 +111,6 @@ class AnswerQueue {
 
   private push(answer: Answer): void {
     this.queue.push(answer);
-    this.wake?.();
+    this.wakeSignal.wake();
   }
 }
