@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { bytesPerFrame } from '../audio/format';
+import { AudioFormat, bytesPerFrame } from '../audio/format';
 import { measureLevel } from '../audio/level';
 import { silence } from '../audio/samples';
 import { AudioChunk, ChunkEvent, EndReason } from '../contract/audio-chunk';
@@ -180,10 +180,14 @@ export class Recorder {
     return true;
   }
 
+  private chunkFrames(format: AudioFormat): number {
+    return Math.max(1, Math.round((this.options.chunkMs * format.sampleRate) / 1000));
+  }
+
   /** Starts a session on an open source: the pre-roll first, then `live` audio, if any. */
   private openSession(source: AudioSource, request: StartRequest, live?: Buffer): void {
     const { format } = source;
-    const chunkFrames = Math.max(1, Math.round((this.options.chunkMs * format.sampleRate) / 1000));
+    const chunkFrames = this.chunkFrames(format);
     const maxDurationMs = request.maxDurationMs ?? this.options.maxDurationMs;
     const preRoll = this.preRoll?.take() ?? Buffer.alloc(0);
     const frameBytes = bytesPerFrame(format);
@@ -214,7 +218,7 @@ export class Recorder {
    */
   private listenForSound(source: AudioSource, pcm: Buffer, thresholdDbfs: number): void {
     const { format } = source;
-    const pieceBytes = Math.max(1, Math.round((this.options.chunkMs * format.sampleRate) / 1000)) * bytesPerFrame(format);
+    const pieceBytes = this.chunkFrames(format) * bytesPerFrame(format);
     for (let offset = 0; offset < pcm.length; offset += pieceBytes) {
       const piece = pcm.subarray(offset, offset + pieceBytes);
       const level = measureLevel(piece, format);
