@@ -8,6 +8,7 @@ import { FileNameError } from '../../src/lib/recording/file-names';
 import { publishFiles } from '../../src/lib/recording/publish';
 import { listRecordings } from '../../src/lib/storage/recording-list';
 import { deleteRecording, pruneRecordings, RecordingFileError } from '../../src/lib/storage/recording-removal';
+import { RecordingStore, type StoreRequest } from '../../src/lib/storage/recording-store';
 import { WavFileWriter } from '../../src/lib/wav';
 import { pcmPattern } from '../support/pcm-pattern';
 import { ScratchVolumes } from '../support/scratch-volumes';
@@ -111,6 +112,32 @@ describe('recordings on a card', () => {
     assert.deepEqual((await readdir(dir)).sort(), ['.partial', 'notes.txt', 'r1.wav', 'r5.wav']);
     assert.deepEqual(await pruneRecordings(dir, { keepLast: 2 }, T0 + 10_000), [], 'the policy holds now');
     assert.deepEqual(await pruneRecordings(dir, { maxAgeDays: 1 }, T0 + 2 * 86_400_000), ['r1.wav', 'r5.wav']);
+  });
+
+  it('stores recordings under the next numbers in the order asked, and keeps one whose retention cannot be applied', async () => {
+    const dir = join(tmpfs, 'store');
+    const sources = join(tmpfs, 'store-sources');
+    await mkdir(dir);
+    await mkdir(sources);
+    await writeWav(join(dir, 'recording7.wav'), MONO_16, 80, T0);
+    const request = async (name: string, modifiedMs: number): Promise<StoreRequest> => {
+      const path = join(sources, name);
+      await writeWav(path, MONO_16, 80, modifiedMs);
+      return { files: [path], startedAt: new Date(modifiedMs), session: name, topic: '', rules: {} };
+    };
+    const pattern = 'recording{counter}.wav';
+    const store = new RecordingStore({ directory: dir, pattern, retention: { keepLast: 2 } });
+    const requests = [await request('a.wav', T0 + 2000), await request('b.wav', T0 + 4000)];
+    const [a, b] = await Promise.all(requests.map((r) => store.store(r, T0 + 10_000)));
+    assert.deepEqual([a?.index, a?.paths, a?.removed], [8, [join(dir, 'recording8.wav')], []]);
+    assert.deepEqual([b?.index, b?.paths, b?.removed], [9, [join(dir, 'recording9.wav')], ['recording7.wav']]);
+
+    const broken = new RecordingStore({ directory: dir, pattern, retention: { keepLast: -1 } });
+    const c = await broken.store(await request('c.wav', T0 + 6000));
+    assert.deepEqual([c.index, c.paths, c.removed], [10, [join(dir, 'recording10.wav')], []]);
+    assert.ok(c.pruneError instanceof RangeError, 'the retention failed, the recording is stored all the same');
+    assert.deepEqual((await readdir(dir)).sort(), ['recording10.wav', 'recording8.wav', 'recording9.wav']);
+    assert.deepEqual(await readdir(sources), []);
   });
 
   it('publishes from another volume by copy: identical content, sources removed, no temporary left, nothing overwritten', async () => {

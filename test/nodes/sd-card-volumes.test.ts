@@ -9,12 +9,10 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import { helper, statusCalls, TestNode } from '../support/node-red';
 import { ScratchVolumes } from '../support/scratch-volumes';
 import { countingPcm16 } from '../support/scripted-source';
-import { loadSdCardFlow, pcmOf, record, stereo16 } from '../support/sd-card-flow';
+import { loadSdCardFlow, pcmOf, record, stereo16, wavNames } from '../support/sd-card-flow';
 import { SessionChunks } from '../support/session-chunks';
 import { sleep, waitFor } from '../support/wait';
 import { soxInfo } from '../support/wav-readers';
-
-const wavNames = async (folder: string): Promise<string[]> => (await readdir(folder)).filter((n) => n.endsWith('.wav')).sort();
 
 /** Waits until a node's last status has `text`. */
 async function statusBecomes(node: TestNode, text: string, timeoutMs = 5000): Promise<void> {

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { buildWavHeader, wavLayout } from '../../src/lib/wav/header';
 import { helper, MessageLog, sdCardNode, sdStoreNode, statusCalls, TestNode, wavWriterNode } from '../support/node-red';
 import { countingPcm16 } from '../support/scripted-source';
-import { ErrorMsg, loadSdCardFlow, pcmOf, record, SdCardFlowOptions, sdCardFlow, stereo16, writeWav } from '../support/sd-card-flow';
+import { ErrorMsg, loadSdCardFlow, pcmOf, record, SdCardFlowOptions, sdCardFlow, stereo16, wavNames, writeWav } from '../support/sd-card-flow';
 import { SessionChunks } from '../support/session-chunks';
 import { sleep, waitFor } from '../support/wait';
 
@@ -20,8 +20,6 @@ let outside: string;
 function load(options: Partial<SdCardFlowOptions> = {}) {
   return loadSdCardFlow({ ...options, card: { directory: dir, ...options.card } });
 }
-
-const wavNames = async (folder: string): Promise<string[]> => (await readdir(folder)).filter((n) => n.endsWith('.wav')).sort();
 
 describe('sd-store with wav-writer on an SD card', () => {
   beforeEach(async () => {
@@ -229,4 +227,19 @@ describe('sd-store with wav-writer on an SD card', () => {
     await errors.next(() => errors.messages.length === 2);
     for (const { error } of errors.messages) assert.match(error.message, /SD card configuration \(card\) is missing/);
   });
+
+  for (const [what, card] of [
+    ['a relative mount point', { mountPoint: 'media/card' }],
+    ['a directory off its mount point', { mountPoint: '/media/card' }],
+  ] as const) {
+    it(`reports a wav-writer or sd-store whose SD card configuration is not valid: ${what}`, async () => {
+      await helper.load([sdCardNode, wavWriterNode, sdStoreNode], sdCardFlow({ card: { directory: dir, ...card } }));
+      const errors = new MessageLog<ErrorMsg>(helper.getNode('errors'));
+      (helper.getNode('writer') as TestNode).receive({ payload: 'stop' });
+      (helper.getNode('store') as TestNode).receive({ payload: 'list' });
+      await errors.next(() => errors.messages.length === 2);
+      for (const { error } of errors.messages) assert.match(error.message, /SD card configuration "card" is not valid/);
+      assert.deepEqual(await readdir(dir), [], 'nothing made anywhere');
+    });
+  }
 });

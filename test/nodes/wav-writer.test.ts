@@ -14,13 +14,13 @@ import { TestSignalGenerator } from '../../src/lib/audio/test-signal';
 import { countingPcm16 } from '../support/scripted-source';
 import { soxDecode, soxInfo, wavefileInfo } from '../support/wav-readers';
 import { FlowNode, helper, MessageLog, micInNode, onCall, TestNode, wavWriterNode } from '../support/node-red';
+import { pcmOf, stereo16 } from '../support/sd-card-flow';
 import { sleep, waitFor } from '../support/wait';
 
 type FinishedMsg = NodeMessage & { payload: string; recording: RecordingInfo };
 type ErrorMsg = NodeMessage & { error: { message: string } };
 
 const run = promisify(execFile);
-const stereo16: AudioFormat = { sampleRate: 8000, channels: 2, bitDepth: 16, encoding: 'signed' };
 
 let dir: string;
 
@@ -54,11 +54,6 @@ function chunks(session: string, payloads: Buffer[], format = stereo16, reason: 
   }
   messages.push({ payload: Buffer.alloc(0), audio: { session, seq: messages.length, frame, format, source: { kind: 'test', device: 't' }, event: 'end', reason, dropped: 0 } });
   return messages;
-}
-
-async function pcmOf(path: string): Promise<Buffer> {
-  const info = await readWavInfo(path);
-  return (await readFile(path)).subarray(info.dataOffset, info.dataOffset + info.dataBytes);
 }
 
 async function publishedFiles(): Promise<string[]> {
@@ -141,6 +136,21 @@ describe('wav-writer node', () => {
     assert.equal(recording.frames, 400);
     writer.receive({ payload: 'start' });
     assert.match((await errors.next()).error.message, /wav-writer.errors.startCommand/);
+  });
+
+  it('refuses a message that is neither an audio chunk nor a control command, and keeps recording', async () => {
+    const { writer, out, errors } = await load();
+    const msgs = chunks('s1', [countingPcm16(0, 400), countingPcm16(400, 400)]);
+    writer.receive(msgs[0]!);
+    writer.receive(msgs[1]!);
+    for (const payload of ['pause', 42]) writer.receive({ payload });
+    await errors.next(() => errors.messages.length === 2);
+    for (const { error } of errors.messages) assert.match(error.message, /expected "start", "stop", "toggle", true or false/);
+    writer.receive(msgs[2]!);
+    writer.receive(msgs[3]!);
+    const { recording } = await out.next();
+    assert.deepEqual([recording.reason, recording.frames], ['stop', 400]);
+    assert.deepEqual(await pcmOf(recording.path), countingPcm16(0, 800), 'the recording under way is untouched');
   });
 
   it('closes an open file with reason interrupted when a new session starts', async () => {

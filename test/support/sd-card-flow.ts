@@ -1,6 +1,6 @@
 // A test flow of wav-writer -> sd-store sharing one sd-card config node, with a Catch node,
 // loaded into node-red-node-test-helper from the built nodes.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import type { NodeMessage } from 'node-red';
 import { AudioFormat } from '../../src/lib/audio/format';
 import { RecordingInfo } from '../../src/lib/contract/recording';
@@ -65,6 +65,11 @@ export function record(writer: TestNode, session: string, frames: number, first 
 export async function pcmOf(path: string): Promise<Buffer> {
   const info = await readWavInfo(path);
   return (await readFile(path)).subarray(info.dataOffset, info.dataOffset + info.dataBytes);
+}
+
+/** The .wav names in a folder, sorted. */
+export async function wavNames(folder: string): Promise<string[]> {
+  return (await readdir(folder)).filter((name) => name.endsWith('.wav')).sort();
 }
 
 /** A complete WAV file of `frames` frames of stereo 16-bit. */

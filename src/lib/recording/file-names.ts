@@ -48,6 +48,16 @@ function sanitize(value: string): string {
 }
 
 /**
+ * A configured name pattern (`fallback` when empty), checked by expanding it once with
+ * sample values: a pattern that can never make a safe name throws a FileNameError.
+ */
+export function checkedPattern(configured: string | undefined, fallback: string): string {
+  const pattern = configured?.trim() || fallback;
+  expandPattern(pattern, { counter: 1, startedAt: new Date(), session: 'session', topic: 'topic' });
+  return pattern;
+}
+
+/**
  * Checks that a name is a plain file name inside the storage directory (no separators, no
  * "..", not hidden, no control characters) and gives it a .wav extension if it has none.
  * With `rules.fatNames`, the name must also be one a FAT volume can hold.
@@ -68,6 +78,19 @@ export function safeFileName(name: unknown, rules: NameRules = {}): string {
 }
 
 /**
+ * Whether `name` is a recording's name: one safeFileName takes unchanged (a .wav name, not
+ * hidden, no separators or control characters), so a listed name can also be deleted.
+ */
+export function isRecordingName(name: string): boolean {
+  try {
+    return safeFileName(name) === name;
+  } catch (err) {
+    if (err instanceof FileNameError) return false;
+    throw err;
+  }
+}
+
+/**
  * What each token expands to, as a regular expression: the date and time tokens match only
  * their own digits, so a counter next to them ("{counter}{date}") is read whole, and the
  * text tokens only what sanitize() leaves.
@@ -81,13 +104,24 @@ const TOKEN_SHAPES: Record<string, string> = {
   topic: '[A-Za-z0-9._-]*?',
 };
 
-/** The highest {counter} value among the names in a directory that match the pattern (0 when none). */
-export async function highestCounter(directory: string, pattern: string): Promise<number> {
+/** The highest {counter} value among `names` that match the pattern (0 when none). */
+export function highestCounterIn(names: readonly string[], pattern: string): number {
   if (!pattern.includes('{counter}')) return 0;
   const parts = pattern.split(TOKEN);
   // split() with a capturing group alternates literal text and token names.
   const source = parts.map((part, i) => (i % 2 === 0 ? escapeRegExp(part) : TOKEN_SHAPES[part])).join('');
   const matcher = new RegExp(`^${source}${extname(pattern) ? '' : '(?:\\.wav)?'}$`, 'i');
+  let highest = 0;
+  for (const name of names) {
+    const match = matcher.exec(name);
+    if (match?.[1]) highest = Math.max(highest, Number(match[1]));
+  }
+  return highest;
+}
+
+/** The highest {counter} value among the names in a directory that match the pattern (0 when none, or no directory). */
+export async function highestCounter(directory: string, pattern: string): Promise<number> {
+  if (!pattern.includes('{counter}')) return 0;
   let names: string[];
   try {
     names = await readdir(directory);
@@ -95,12 +129,7 @@ export async function highestCounter(directory: string, pattern: string): Promis
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
     throw err;
   }
-  let highest = 0;
-  for (const name of names) {
-    const match = matcher.exec(name);
-    if (match?.[1]) highest = Math.max(highest, Number(match[1]));
-  }
-  return highest;
+  return highestCounterIn(names, pattern);
 }
 
 function escapeRegExp(text: string): string {

@@ -5,7 +5,7 @@ import { silence } from '../audio/samples';
 import { AudioChunk, audioChunkProblem, EndReason } from '../contract/audio-chunk';
 import { RecordingInfo } from '../contract/recording';
 import { WavRecordingWriter } from '../wav/recording-writer';
-import { expandPattern, highestCounter, type NameRules, safeFileName } from './file-names';
+import { expandPattern, highestCounter, highestCounterIn, type NameRules, safeFileName } from './file-names';
 import { publishFiles } from './publish';
 import { recoverPartialFile } from './recover';
 import type { WriterStorage } from './writer-storage';
@@ -199,10 +199,11 @@ export class WavSessionWriter {
   /** The .wav files in the partial directory that this writer has not opened; their names are reserved and numbered after. */
   private async scanPartialDirectory(): Promise<string[]> {
     const { partialDirectory, pattern } = this.options;
-    const names = (await readdir(partialDirectory)).filter((name) => name.toLowerCase().endsWith('.wav') && !this.ownNames.has(name)).sort();
+    const present = await readdir(partialDirectory);
+    const names = present.filter((name) => name.toLowerCase().endsWith('.wav') && !this.ownNames.has(name)).sort();
     for (const name of names) this.partialNames.add(name);
     // Leftovers will be published under their names, so the counter continues after them too.
-    this.counter = Math.max(this.counter, await highestCounter(partialDirectory, pattern));
+    this.counter = Math.max(this.counter, highestCounterIn(present, pattern));
     return names;
   }
 

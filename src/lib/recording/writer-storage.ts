@@ -2,6 +2,12 @@ import type { EndReason } from '../contract/audio-chunk';
 import type { NameRules } from './file-names';
 
 /**
+ * The hidden folder in a storage directory where writers keep their files until they are
+ * published: `<directory>/.partial/<writer id>/`, one folder per writer (see ARCHITECTURE.md).
+ */
+export const PARTIAL_FOLDER = '.partial';
+
+/**
  * The card a WavSessionWriter writes to when a storage node manages it (sd-card). Asked
  * synchronously, from what the storage last found, so that chunks keep their order.
  */

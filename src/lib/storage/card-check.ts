@@ -61,7 +61,8 @@ export class CardCheck {
   async check(): Promise<CardState> {
     const [mounts, fstab, location] = await Promise.all([
       readMountInfo(this.options.mountInfoPath),
-      readFstab(this.options.fstabPath),
+      // fstab only helps to find the mount point, so it is not read when one is given.
+      this.mountPoint === undefined ? readFstab(this.options.fstabPath) : [],
       locate(this.directory),
     ]);
     const expected = this.expectedMountPoint(location.path, mounts, fstab);

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EndReason } from '../contract/audio-chunk';
 import type { NameRules } from '../recording/file-names';
-import type { WriterStorage } from '../recording/writer-storage';
+import { PARTIAL_FOLDER, type WriterStorage } from '../recording/writer-storage';
 import { CardCheck, type CardCheckOptions } from './card-check';
 import { filesystemLimits, type FilesystemLimits } from './filesystem-limits';
 import { freeSpace } from './free-space';
@@ -71,7 +71,7 @@ export class CardMonitor implements WriterStorage {
   constructor(private readonly options: CardMonitorOptions) {
     this.check = new CardCheck(options);
     this.directory = this.check.directory;
-    this.partialRoot = join(this.directory, '.partial');
+    this.partialRoot = join(this.directory, PARTIAL_FOLDER);
     this.timer = setInterval(() => void this.refresh(), options.pollMs ?? DEFAULT_POLL_MS);
     // A card watch must not keep the process alive on its own.
     this.timer.unref();

@@ -1,9 +1,9 @@
-import { lstat, realpath } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, normalize } from 'node:path';
-import { FileNameError, safeFileName } from '../recording/file-names';
+import { isRecordingName } from '../recording/file-names';
 import { readWavInfo } from '../wav/header';
 import { WavFormatError } from '../wav/wav-format-error';
-import { RecordingFileError } from './recording-removal';
+import { RecordingFileError, regularFileStats } from './recording-removal';
 
 /** Where wav-writers leave finished recordings. */
 export interface RecordingPlaces {
@@ -47,15 +47,12 @@ async function finishedRecordingFile(file: unknown, allowed: (folder: string) =>
   const shown = JSON.stringify(file);
   if (!isAbsolute(file) || normalize(file) !== file) throw new RecordingFileError(`${shown} is not a plain absolute path`);
   if (!isRecordingName(basename(file))) throw new RecordingFileError(`${shown} is not named like a recording (a .wav name, not hidden)`);
+  const missing = `${shown} does not exist`;
   const folder = await realpath(dirname(file)).catch((err: NodeJS.ErrnoException) => {
-    throw err.code === 'ENOENT' ? new RecordingFileError(`${shown} does not exist`) : err;
+    throw err.code === 'ENOENT' ? new RecordingFileError(missing) : err;
   });
   if (!allowed(folder)) throw new RecordingFileError(`${shown} is not in a folder a wav-writer writes to`);
-  const stats = await lstat(file).catch((err: NodeJS.ErrnoException) => {
-    throw err.code === 'ENOENT' ? new RecordingFileError(`${shown} does not exist`) : err;
-  });
-  if (stats.isSymbolicLink()) throw new RecordingFileError(`${shown} is a symbolic link, not a recording`);
-  if (!stats.isFile()) throw new RecordingFileError(`${shown} is not a regular file`);
+  const stats = await regularFileStats(file, shown, missing);
   const info = await readWavInfo(file).catch((err: unknown) => {
     throw err instanceof WavFormatError ? new RecordingFileError(`${shown} is not a WAV file: ${err.message}`) : err;
   });
@@ -63,16 +60,6 @@ async function finishedRecordingFile(file: unknown, allowed: (folder: string) =>
     throw new RecordingFileError(`${shown} is not a finished WAV file: its header does not account for all of it (still being written?)`);
   }
   return file;
-}
-
-function isRecordingName(name: string): boolean {
-  try {
-    // safeFileName adds ".wav" where it is missing and trims: a recording's name comes back unchanged.
-    return safeFileName(name) === name;
-  } catch (err) {
-    if (err instanceof FileNameError) return false;
-    throw err;
-  }
 }
 
 /** The folders as their real paths; those that do not exist hold nothing to take. */

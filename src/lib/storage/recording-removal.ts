@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { lstat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { safeFileName } from '../recording/file-names';
@@ -9,6 +10,24 @@ import { storedRecordings } from './stored-recordings';
 export class RecordingFileError extends Error {}
 
 /**
+ * The lstat of a file a message names, which must be a regular file: a symbolic link is
+ * refused, never followed, and so is a folder. `shown` names the file in the errors;
+ * `missing` is the error when there is nothing there.
+ */
+export async function regularFileStats(path: string, shown: string, missing: string): Promise<Stats> {
+  let stats: Stats;
+  try {
+    stats = await lstat(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new RecordingFileError(missing);
+    throw err;
+  }
+  if (stats.isSymbolicLink()) throw new RecordingFileError(`${shown} is a symbolic link, not a recording`);
+  if (!stats.isFile()) throw new RecordingFileError(`${shown} is not a regular file`);
+  return stats;
+}
+
+/**
  * Deletes one recording, named as a user or a message names it: the name must be a plain
  * file name (safeFileName: no separators, no "..", not hidden; ".wav" is added when
  * missing) of a regular file in `directory`. Symbolic links are refused, not followed, so
@@ -17,15 +36,7 @@ export class RecordingFileError extends Error {}
 export async function deleteRecording(directory: string, name: unknown): Promise<string> {
   const fileName = safeFileName(name);
   const path = join(directory, fileName);
-  let stats;
-  try {
-    stats = await lstat(path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new RecordingFileError(`there is no recording "${fileName}" in ${directory}`);
-    throw err;
-  }
-  if (stats.isSymbolicLink()) throw new RecordingFileError(`"${fileName}" in ${directory} is a symbolic link, not a recording`);
-  if (!stats.isFile()) throw new RecordingFileError(`"${fileName}" in ${directory} is not a regular file`);
+  await regularFileStats(path, `"${fileName}" in ${directory}`, `there is no recording "${fileName}" in ${directory}`);
   await unlink(path);
   await syncDirectory(directory);
   return fileName;

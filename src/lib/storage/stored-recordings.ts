@@ -1,15 +1,13 @@
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isRecordingName } from '../recording/file-names';
 import { oldestFirst, type StoredFile } from './retention';
 
-/** A recording is a .wav file; hidden names (".partial", copies being published) are work in progress. */
-function isRecordingName(name: string): boolean {
-  return !name.startsWith('.') && /\.wav$/i.test(name);
-}
-
 /**
- * The recordings directly in `directory`, oldest first: regular files only, so a symbolic
- * link (which could point anywhere) or a directory is never listed, and never pruned.
+ * The recordings directly in `directory`, oldest first: regular files with a recording's
+ * name (isRecordingName: hidden names, ".partial" and copies being published, are work in
+ * progress), so a symbolic link (which could point anywhere) or a directory is never
+ * listed, and never pruned.
  */
 export async function storedRecordings(directory: string): Promise<StoredFile[]> {
   const files: StoredFile[] = [];

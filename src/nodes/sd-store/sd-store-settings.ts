@@ -1,4 +1,4 @@
-import { expandPattern } from '../../lib/recording/file-names';
+import { checkedPattern } from '../../lib/recording/file-names';
 import { type RetentionPolicy, retentionPolicyProblem } from '../../lib/storage/retention';
 import { configNumber } from '../shared/config-number';
 
@@ -22,9 +22,7 @@ export interface SdStoreSettings {
 export function sdStoreSettings(config: SdStoreConfig): SdStoreSettings {
   const storageId = config.storage?.trim();
   if (!storageId) throw new RangeError('no SD card is chosen');
-  const pattern = config.pattern?.trim() || 'recording{counter}.wav';
-  // Expanding once with sample values rejects a pattern that can never make a safe name.
-  expandPattern(pattern, { counter: 1, startedAt: new Date(), session: 'session', topic: 'topic' });
+  const pattern = checkedPattern(config.pattern, 'recording{counter}.wav');
   const retention: RetentionPolicy = {
     keepLast: configNumber(config.keepLast, 0, 'number of recordings to keep', 0, 1e9),
     maxBytes: configNumber(config.maxMb, 0, 'megabytes of recordings to keep', 0, 1e9) * 1e6,

@@ -77,10 +77,12 @@ export = function registerSdStore(RED: NodeAPI): void {
         // null where the filesystem does not tell (fusefat): the field is there either way.
         msg.recording = { ...stored, freeBytes: after.freeBytes ?? null };
         node.status(cardStatus(after));
+      } else if (command === 'list') {
+        // A listing changes nothing on the card: the check above tells its state.
+        msg.payload = await store.list();
+        node.status(cardStatus(status));
       } else {
-        if (command === 'list') msg.payload = await store.list();
-        else if (command === 'delete') msg.payload = await store.delete(msg.filename);
-        else msg.payload = await store.prune();
+        msg.payload = command === 'delete' ? await store.delete(msg.filename) : await store.prune();
         node.status(cardStatus(await card.refresh()));
       }
       send(msg);

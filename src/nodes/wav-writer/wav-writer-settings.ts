@@ -1,4 +1,4 @@
-import { expandPattern } from '../../lib/recording/file-names';
+import { checkedPattern } from '../../lib/recording/file-names';
 import { FAT32_MAX_FILE_BYTES } from '../../lib/storage/filesystem-limits';
 import { configNumber } from '../shared/config-number';
 import { storageDirectory } from '../shared/storage-directory';
@@ -28,9 +28,7 @@ export interface WavWriterSettings {
 
 /** Checks the node's properties and turns them into settings (a relative directory: see storageDirectory). */
 export function wavWriterSettings(config: WavWriterConfig, userDir: string | undefined): WavWriterSettings {
-  const pattern = config.pattern?.trim() || 'recording-{datetime}.wav';
-  // Expanding once with sample values rejects a pattern that can never make a safe name.
-  expandPattern(pattern, { counter: 1, startedAt: new Date(), session: 'session', topic: 'topic' });
+  const pattern = checkedPattern(config.pattern, 'recording-{datetime}.wav');
   const fileLimit = config.fileLimit || 'none';
   if (fileLimit !== 'none' && fileLimit !== 'fat32') throw new RangeError(`file size limit must be none or fat32, got ${fileLimit}`);
   return {

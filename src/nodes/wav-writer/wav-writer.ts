@@ -4,6 +4,7 @@ import { EndReason } from '../../lib/contract/audio-chunk';
 import { parseControlCommand } from '../../lib/contract/control';
 import { RecordingInfo } from '../../lib/contract/recording';
 import { ChunkMessage, WavSessionWriter } from '../../lib/recording/wav-session-writer';
+import { PARTIAL_FOLDER } from '../../lib/recording/writer-storage';
 import type { CardMonitor } from '../../lib/storage/card-monitor';
 import { closeWhenSettled, completeMessage } from '../shared/message-outcome';
 import { storageCard } from '../shared/storage-card';
@@ -55,7 +56,7 @@ export = function registerWavWriter(RED: NodeAPI): void {
       // With a card, finished files stay in this node's folder on it: sd-store publishes them.
       ...(card ? { storage: card } : { directory: settings.directory, maxFileBytes: settings.maxFileBytes }),
       // One folder per node: a node only ever recovers the partial files it left itself.
-      partialDirectory: card ? card.reservePartialDirectory(node.id) : join(settings.directory, '.partial', node.id),
+      partialDirectory: card ? card.reservePartialDirectory(node.id) : join(settings.directory, PARTIAL_FOLDER, node.id),
       pattern: settings.pattern,
       maxDurationMs: settings.maxDurationMs,
       maxBytes: settings.maxBytes,
@@ -116,9 +117,11 @@ export = function registerWavWriter(RED: NodeAPI): void {
             await writer.stop('stop');
             return;
           }
-          if ((msg as { audio?: { event?: unknown } }).audio?.event === 'start') cardEnding = undefined;
+          // Only a start chunk opens a file: the progress ticker starts there, not at every chunk.
+          const starts = (msg as { audio?: { event?: unknown } }).audio?.event === 'start';
+          if (starts) cardEnding = undefined;
           await writer.write(msg as unknown as ChunkMessage);
-          if (writer.recording) ticker.start();
+          if (starts && writer.recording) ticker.start();
         },
         done,
         showError,
