@@ -48,9 +48,8 @@ describe('the button example flow, in the main job with a stand-in gpiomon', { t
   });
 
   it('imports, runs, and records between two presses of the GPIO button', async (t) => {
-    standIn = await GpiomonStandIn.create('2', `${SCRIPT.join('\n')}\n`);
     // Node-RED gets this process's environment: the stand-in first on its PATH.
-    standIn.install();
+    standIn = await GpiomonStandIn.install('2', SCRIPT);
     userDir = await mkdtemp(join(tmpdir(), 'button-example-'));
     job = new MainJob(userDir, await exampleOnTestSignal(userDir));
     await job.started();

@@ -27,8 +27,7 @@ describe('gpiomon --version', () => {
 
   it("is read from the executable's --version, with a clear error when there is none", async () => {
     for (const version of ['1', '2'] as const) {
-      const standIn = await GpiomonStandIn.create(version);
-      standIn.install();
+      const standIn = await GpiomonStandIn.install(version);
       try {
         assert.equal((await detectGpiomonVersion('gpiomon')).dialect, Number(version));
         assert.deepEqual((await standIn.calls()).map((call) => call.argv), [['--version']]);
@@ -80,8 +79,7 @@ describe('gpiomon arguments', () => {
 
   for (const version of [1, 2] as const) {
     it(`are taken by the ${version}.x stand-in, whose output reads back as the scripted edges`, async () => {
-      const standIn = await GpiomonStandIn.create(String(version) as '1' | '2', '1000 falling\n1060.000001 rising\nexit 0\n');
-      standIn.install();
+      const standIn = await GpiomonStandIn.install(String(version) as '1' | '2', ['1000 falling', '1060.000001 rising', 'exit 0']);
       try {
         const { stdout } = await run(STAND_IN, gpiomonArgs(version, button));
         const events = stdout.split('\n').map((line) => parseGpiomonEvent(line, version)).filter((event) => event !== undefined);
@@ -96,8 +94,7 @@ describe('gpiomon arguments', () => {
     });
 
     it(`of the other version are rejected by the ${version}.x stand-in as the real one rejects them`, async () => {
-      const standIn = await GpiomonStandIn.create(String(version) as '1' | '2', 'exit 0\n');
-      standIn.install();
+      const standIn = await GpiomonStandIn.install(String(version) as '1' | '2', ['exit 0']);
       try {
         const other = version === 1 ? 2 : 1;
         const failure = await run(STAND_IN, gpiomonArgs(other, button)).then(() => undefined, (err: { code: number; stderr: string }) => err);

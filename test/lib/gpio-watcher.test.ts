@@ -1,24 +1,17 @@
 import assert from 'node:assert/strict';
+import { symlinkSync, unlinkSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { ButtonEvent, GpioButtonWatcher, GpioButtonWatcherOptions, WatcherState } from '../../src/lib/gpio/button-watcher';
 import { gpiomonArgs } from '../../src/lib/gpio/gpiomon-args';
-import { GpiomonStandIn, processExists } from '../support/gpiomon-harness';
+import { BOUNCY_PRESSES, GpiomonStandIn, processExists, SCRIPT_BASE_MS, scriptedEdge, STAND_IN_DIRECTORY } from '../support/gpiomon-harness';
 import { sleep, waitFor } from '../support/wait';
 
-/**
- * Script timestamps sit this far (ms) from zero: far from both host clocks, so the watcher
- * dates them by anchoring (see EventClock) on any machine, and `at` can be checked exactly.
- */
-const BASE_MS = 100_000_000_000n;
-
-/** An edge line of the script at `ms` (decimal text) after BASE_MS. */
-function at(ms: string, level: 'rising' | 'falling'): string {
-  const [whole = '0', fraction] = ms.split('.');
-  return `${BASE_MS + BigInt(whole)}${fraction ? `.${fraction}` : ''} ${level}`;
-}
-
+/** The kernel timestamp of a script's edge at `ms` (see SCRIPT_BASE_MS: `at` can be checked exactly). */
 function timestampNs(ms: number): bigint {
-  return BASE_MS * 1_000_000n + BigInt(Math.round(ms * 1e6));
+  return SCRIPT_BASE_MS * 1_000_000n + BigInt(Math.round(ms * 1e6));
 }
 
 const OPTIONS: GpioButtonWatcherOptions = {
@@ -45,8 +38,7 @@ afterEach(async () => {
 });
 
 async function setup(version: '1' | '2', script: string[], options: Partial<GpioButtonWatcherOptions> = {}): Promise<Setup> {
-  const standIn = await GpiomonStandIn.create(version, `${script.join('\n')}\n`);
-  standIn.install();
+  const standIn = await GpiomonStandIn.install(version, script);
   cleanups.push(() => standIn.remove());
   const watcher = new GpioButtonWatcher({ ...OPTIONS, ...options });
   cleanups.push(() => watcher.close());
@@ -59,29 +51,19 @@ async function setup(version: '1' | '2', script: string[], options: Partial<Gpio
 
 const stateNames = (states: WatcherState[]) => states.map((s) => s.state);
 
-// A pull-up button to ground, read active-low: the script's physical 'falling' is a press.
+// The long press at 3000 comes to light with the release at 3500.
 const BOUNCY_SESSION = [
-  at('1000', 'falling'), at('1000.4', 'rising'), at('1001.1', 'falling'), at('1002.6', 'rising'), at('1004.2', 'falling'),
-  'wait 30',
-  at('1300', 'rising'), at('1300.9', 'falling'), at('1302', 'rising'),
-  'wait 30',
-  // Held for 1.5 s of event time: a long press at 3000, known when the release comes.
-  at('2000', 'falling'), at('2001', 'rising'), at('2001.8', 'falling'),
-  'wait 30',
-  at('3500', 'rising'),
-  'wait 30',
-  at('4000', 'falling'), at('4000.5', 'rising'), at('4001', 'falling'),
-  'wait 30',
-  at('4080', 'rising'),
+  ...BOUNCY_PRESSES,
+  scriptedEdge('4080', 'rising'),
   'wait 30',
   // Two presses 250 ms apart; the second's release is the last edge: only the deadline timer confirms it.
-  at('5000', 'falling'), at('5000.7', 'rising'), at('5001.5', 'falling'),
+  scriptedEdge('5000', 'falling'), scriptedEdge('5000.7', 'rising'), scriptedEdge('5001.5', 'falling'),
   'wait 30',
-  at('5100', 'rising'),
+  scriptedEdge('5100', 'rising'),
   'wait 30',
-  at('5250', 'falling'),
+  scriptedEdge('5250', 'falling'),
   'wait 30',
-  at('5330', 'rising'), at('5331', 'falling'), at('5332.5', 'rising'),
+  scriptedEdge('5330', 'rising'), scriptedEdge('5331', 'falling'), scriptedEdge('5332.5', 'rising'),
 ];
 
 const EXPECTED_GESTURES: [string, number][] = [
@@ -135,7 +117,7 @@ for (const version of ['1', '2'] as const) {
       const { standIn, watcher, gestures, states } = await setup(version, [
         'run 1', 'wait 10', 'exit 3',
         'run 2', 'fail busy',
-        'run 3', at('9000', 'falling'), 'wait 30', at('9100', 'rising'),
+        'run 3', scriptedEdge('9000', 'falling'), 'wait 30', scriptedEdge('9100', 'rising'),
       ]);
       watcher.start();
       await waitFor(() => (gestures.length === 2 ? true : undefined), 'the press and release of the third run');
@@ -164,7 +146,7 @@ for (const version of ['1', '2'] as const) {
 
 describe('GpioButtonWatcher across an upgrade of gpiomon from 1.x to 2.x', () => {
   it('asks the version anew when gpiomon rejects its arguments, and watches again', async () => {
-    const { standIn, watcher, gestures, states } = await setup('1', ['run 1', 'exit 3', 'run 2', at('7000', 'falling'), 'wait 30', at('7100', 'rising')]);
+    const { standIn, watcher, gestures, states } = await setup('1', ['run 1', 'exit 3', 'run 2', scriptedEdge('7000', 'falling'), 'wait 30', scriptedEdge('7100', 'rising')]);
     // The upgrade lands while the first gpiomon is gone.
     watcher.once('state', () => (process.env.GPIOMON_STAND_IN_VERSION = '2'));
     watcher.start();
@@ -179,6 +161,47 @@ describe('GpioButtonWatcher across an upgrade of gpiomon from 1.x to 2.x', () =>
     );
     assert.deepEqual(calls[2]!.argv, gpiomonArgs(1, OPTIONS));
     assert.deepEqual(calls[4]!.argv, gpiomonArgs(2, OPTIONS));
+  });
+});
+
+describe('GpioButtonWatcher on a silent gpiomon 1.x', () => {
+  it('is watching once gpiomon has held the line 300 ms without a word', async () => {
+    const { standIn, watcher, states } = await setup('1', []);
+    watcher.start();
+    await waitFor(async () => ((await standIn.monitorCalls()).length === 1 ? true : undefined), 'gpiomon to start');
+    assert.deepEqual(states, [], 'not at once: 1.x says nothing when it gets the line, and fails within moments when it cannot');
+    await waitFor(() => states[0], 'watching');
+    assert.deepEqual(states, [{ state: 'watching', gpiomon: '1.6.3' }]);
+  });
+});
+
+describe('GpioButtonWatcher when gpiomon goes away', () => {
+  it('says to install gpiod, and asks the version anew of the gpiomon that comes back', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'vanishing-gpiomon-'));
+    cleanups.push(() => rm(directory, { recursive: true, force: true }));
+    const command = join(directory, 'gpiomon');
+    const install = () => symlinkSync(join(STAND_IN_DIRECTORY, 'gpiomon'), command);
+    install();
+    const script = ['run 1', 'exit 3', 'run 2', scriptedEdge('8000', 'falling'), 'wait 30', scriptedEdge('8100', 'rising')];
+    const { standIn, watcher, gestures, states } = await setup('2', script, { command });
+    // Uninstalled once the first run has ended; back after the next attempt found it gone.
+    watcher.on('state', (state) => {
+      if (state.state !== 'failed') return;
+      if (state.error.kind === 'exited') unlinkSync(command);
+      else install();
+    });
+    watcher.start();
+    await waitFor(() => (gestures.length === 2 ? true : undefined), 'the press and release of the gpiomon back again');
+    const failures = states.filter((s) => s.state === 'failed');
+    assert.deepEqual(
+      failures.map((f) => [f.error.kind, f.error.message, f.retryInMs]),
+      [
+        ['exited', 'gpiomon ended (exit code 3)', 20],
+        ['command-missing', 'gpiomon not found: install the gpiod package (sudo apt install gpiod)', 40],
+      ],
+    );
+    assert.deepEqual(states.at(-1), { state: 'watching', gpiomon: '2.1.3' });
+    assert.deepEqual((await standIn.calls()).map((call) => call.kind), ['version', 'monitor', 'version', 'monitor']);
   });
 });
 
@@ -206,9 +229,8 @@ describe('GpioButtonWatcher without gpiomon', () => {
 
 describe('GpioButtonWatcher.close()', () => {
   it('leaves no timer, child or pipe behind, whenever it comes; SIGKILL ends a gpiomon deaf to SIGTERM', async () => {
-    const script = ['ignore-sigterm', at('1000', 'falling'), 'wait 20', at('1001', 'rising'), at('1002', 'falling')];
-    const standIn = await GpiomonStandIn.create('2', `${script.join('\n')}\n`);
-    standIn.install();
+    const script = ['ignore-sigterm', scriptedEdge('1000', 'falling'), 'wait 20', scriptedEdge('1001', 'rising'), scriptedEdge('1002', 'falling')];
+    const standIn = await GpiomonStandIn.install('2', script);
     try {
       const baseline = activeResources();
       // While the version is being asked.

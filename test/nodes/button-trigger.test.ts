@@ -9,7 +9,7 @@ import { RecordingInfo } from '../../src/lib/contract/recording';
 import { PICO_TICKS_PERIOD_MS } from '../../src/lib/gpio/tick-unwrapper';
 import { shortError } from '../../src/nodes/shared/status-text';
 import { fakePicoDeviceNode, fakePicoDevices } from '../support/fake-pico-device';
-import { GpiomonStandIn, processExists, scriptedEdge } from '../support/gpiomon-harness';
+import { BOUNCY_PRESSES, GpiomonStandIn, processExists, scriptedEdge } from '../support/gpiomon-harness';
 import { buttonTriggerNode, FlowNode, helper, MessageLog, micInNode, picoDeviceNode, statusCalls, TestNode, wavWriterNode } from '../support/node-red';
 import { startPicoSimulation } from '../support/pico-sim/index';
 import { soxInfo } from '../support/wav-readers';
@@ -64,25 +64,13 @@ afterEach(async () => {
 });
 
 async function standIn(version: '1' | '2', script: string[]): Promise<GpiomonStandIn> {
-  const created = await GpiomonStandIn.create(version, `${script.join('\n')}\n`);
-  created.install();
-  cleanups.push(() => created.remove());
-  return created;
+  const installed = await GpiomonStandIn.install(version, script);
+  cleanups.push(() => installed.remove());
+  return installed;
 }
 
-// A pull-up button to ground read active-low: the physical 'falling' is a press. Bounces included.
 const SESSION = [
-  scriptedEdge('1000', 'falling'), scriptedEdge('1000.4', 'rising'), scriptedEdge('1001.1', 'falling'), scriptedEdge('1002.6', 'rising'), scriptedEdge('1004.2', 'falling'),
-  'wait 30',
-  scriptedEdge('1300', 'rising'), scriptedEdge('1300.9', 'falling'), scriptedEdge('1302', 'rising'),
-  'wait 30',
-  // Held 1.5 s of event time: a long press at 2000 + 1000.
-  scriptedEdge('2000', 'falling'), scriptedEdge('2001', 'rising'), scriptedEdge('2001.8', 'falling'),
-  'wait 30',
-  scriptedEdge('3500', 'rising'),
-  'wait 30',
-  scriptedEdge('4000', 'falling'), scriptedEdge('4000.5', 'rising'), scriptedEdge('4001', 'falling'),
-  'wait 30',
+  ...BOUNCY_PRESSES,
   // The last release: only the debounce deadline confirms it.
   scriptedEdge('4080', 'rising'), scriptedEdge('4081', 'falling'), scriptedEdge('4082.5', 'rising'),
 ];
@@ -204,18 +192,23 @@ describe('button-trigger node on a GPIO button', () => {
 
   it('refuses a bad configuration with a clear error, and starts no gpiomon', async () => {
     const gpiomon = await standIn('2', []);
-    const cases: [Record<string, unknown>, RegExp][] = [
+    // A node of another type, made before the button-trigger that names it as its Pico.
+    const notAPico: FlowNode = { id: 'not-a-pico', z: 'f1', type: 'helper' };
+    const cases: [Record<string, unknown>, RegExp, FlowNode[]?][] = [
       [{ line: '' }, /GPIO line is missing/],
       [{ line: 'x' }, /GPIO line must be a number from 0 to 65535, got x/],
+      [{ line: 1.5 }, /not a GPIO line offset: 1.5/],
       [{ chip: '-x' }, /not a GPIO chip: "-x"/],
+      [{ bias: 'up' }, /bias must be one of as-is, pull-up, pull-down, disable, got up/],
       [{ mode: 'sometimes' }, /mode must be one of toggle, hold, start-only, stop-only, got sometimes/],
       [{ longPressMs: 10 }, /long-press time must be a number from 50 to 60000/],
       [{ doublePress: true, doublePressAction: 'record' }, /a double press must send one of none, start, stop, toggle, got record/],
       [{ source: 'pico' }, /no Pico chosen/],
       [{ source: 'pico', pico: 'a1c0de00000003ff' }, /the Pico chosen \(a1c0de00000003ff\) is not deployed/],
+      [{ source: 'pico', pico: notAPico.id }, /the Pico chosen \(not-a-pico\) offers no button: it is not a pico-device/, [notAPico]],
     ];
-    for (const [props, expected] of cases) {
-      const { errors } = await load(buttonNode('bt1', props));
+    for (const [props, expected, before = []] of cases) {
+      const { errors } = await load([...before, ...buttonNode('bt1', props)]);
       const button = helper.getNode('bt1') as TestNode;
       const [logged = ''] = errorCalls(button);
       assert.match(logged, new RegExp(`^button-trigger.errors.config: ${expected.source}`));
@@ -283,8 +276,10 @@ describe('button-trigger node on a Pico button (a stand-in pico-device config no
       [['start', 'press'], ['start', 'press'], ['stop', 'double-press'], ['toggle', 'long-press']],
     );
     for (const m of out.messages) assert.deepEqual([m.button.source, 'line' in m.button && m.button.line, Object.keys(m.button).length], ['pico', 15, 4]);
-    const longPress = out.messages[3]!;
-    assert.ok(Date.parse(longPress.button.at) <= Date.now() - 40, 'the long press is dated 50 ms before the release that revealed it');
+    // The second press and the release arrived together; the long press is dated by its distance on the ticks from the release.
+    const [, secondPress, , longPress] = out.messages.map((m) => Date.parse(m.button.at));
+    const gap = longPress! - secondPress!;
+    assert.ok(gap >= -52 && gap <= -48, `the long press is dated 50 ms before the release that revealed it, got ${gap} ms from the press that came with it`);
 
     pico.status('error', 'cannot open /dev/ttyACM0');
     pico.status('error', 'cannot open /dev/ttyACM0');

@@ -1,17 +1,18 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import type { PicoButtonEdge, PicoButtonSource, PicoLinkStatus } from '../../src/lib/gpio/pico-button-watcher';
+import type { PicoButtonEdge, PicoButtonSource } from '../../src/lib/gpio/pico-button-watcher';
+import type { ConnectionStatus } from '../../src/lib/pico/pico-connection';
 
 /** A Pico connection as the pico-device config node offers it to button-trigger, driven by the test. */
 export class FakePicoButtons implements PicoButtonSource {
   private readonly buttonListeners = new Set<(edge: PicoButtonEdge) => void>();
-  private readonly statusListeners = new Set<(status: PicoLinkStatus) => void>();
+  private readonly statusListeners = new Set<(status: ConnectionStatus) => void>();
 
   onButton(listener: (edge: PicoButtonEdge) => void): () => void {
     this.buttonListeners.add(listener);
     return () => this.buttonListeners.delete(listener);
   }
 
-  onStatus(listener: (status: PicoLinkStatus) => void): () => void {
+  onStatus(listener: (status: ConnectionStatus) => void): () => void {
     this.statusListeners.add(listener);
     return () => this.statusListeners.delete(listener);
   }
@@ -21,7 +22,7 @@ export class FakePicoButtons implements PicoButtonSource {
     for (const listener of this.buttonListeners) listener({ pin, pressed, ticksMs });
   }
 
-  status(state: PicoLinkStatus['state'], text: string = state): void {
+  status(state: ConnectionStatus['state'], text: string = state): void {
     for (const listener of this.statusListeners) listener({ state, text });
   }
 

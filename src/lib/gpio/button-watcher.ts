@@ -1,29 +1,19 @@
 import { EventEmitter } from 'node:events';
 import { DEFAULT_DEBOUNCE_MS } from './debouncer';
 import { EventClock } from './event-clock';
-import { DEFAULT_LONG_PRESS_MS, GestureKind } from './gesture-classifier';
+import type { GestureKind } from './gesture-classifier';
 import { asWatchError, explainGpiomonExit, GpioWatchError } from './gpio-watch-error';
 import { gpiomonArgs } from './gpiomon-args';
 import { isMonitoringBanner, parseGpiomonEvent } from './gpiomon-output';
 import { GpiomonEnding, GpiomonProcess } from './gpiomon-process';
 import { detectGpiomonVersion, GpiomonVersion } from './gpiomon-version';
-import { assertLineRequest, GpioBias } from './line-request';
+import { assertLineRequest, GpioLineRequest } from './line-request';
 import { RestartBackoff, RetryOptions } from './restart-backoff';
-import { DatedGesture, TimedButton } from './timed-button';
+import { ButtonTiming, DatedGesture, TimedButton } from './timed-button';
 
-export interface GpioButtonWatcherOptions {
-  /** Chip name ("gpiochip0"), number or path. */
-  chip: string;
-  /** Line offset on the chip. */
-  line: number;
-  bias: GpioBias;
-  activeLow: boolean;
+export interface GpioButtonWatcherOptions extends GpioLineRequest, ButtonTiming {
   /** Default 25. See Debouncer for the rule. */
   debounceMs?: number;
-  /** Default 1000. */
-  longPressMs?: number;
-  /** Double-press detection window; undefined: off. */
-  doublePressMs?: number | undefined;
   /** The gpiomon executable; default 'gpiomon' from PATH. */
   command?: string;
   retry?: RetryOptions;
@@ -90,12 +80,7 @@ export class GpioButtonWatcher extends EventEmitter<GpioButtonWatcherEvents> {
     this.options = options;
     this.command = options.command ?? 'gpiomon';
     this.backoff = new RestartBackoff(options.retry);
-    const { debounceMs, longPressMs, doublePressMs } = options;
-    this.button = new TimedButton(
-      { debounceMs: debounceMs ?? DEFAULT_DEBOUNCE_MS, longPressMs: longPressMs ?? DEFAULT_LONG_PRESS_MS, doublePressMs },
-      () => new EventClock(),
-      (gestures) => this.emitGestures(gestures),
-    );
+    this.button = new TimedButton(options.debounceMs ?? DEFAULT_DEBOUNCE_MS, options, () => new EventClock(), (gestures) => this.emitGestures(gestures));
   }
 
   /** The running gpiomon's process id, if one runs. */
@@ -119,7 +104,6 @@ export class GpioButtonWatcher extends EventEmitter<GpioButtonWatcherEvents> {
   private async shutDown(): Promise<void> {
     this.closed = true;
     this.clearTimers();
-    clearTimeout(this.retryTimer);
     this.versionCheck?.abort();
     await this.launching;
     await this.run?.stop(this.options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS);
@@ -138,7 +122,6 @@ export class GpioButtonWatcher extends EventEmitter<GpioButtonWatcherEvents> {
     if (this.closed) return;
     const version = this.version;
     this.button.reset();
-    this.watchingSince = undefined;
     try {
       this.run = new GpiomonProcess(this.command, gpiomonArgs(version.dialect, this.options), {
         line: (line) => this.onLine(line, version),
@@ -213,6 +196,8 @@ export class GpioButtonWatcher extends EventEmitter<GpioButtonWatcherEvents> {
   private clearTimers(): void {
     clearTimeout(this.settledTimer);
     this.settledTimer = undefined;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     this.button.stop();
   }
 }

@@ -1,13 +1,5 @@
 import { ArrivalClock } from './arrival-clock';
-import { DEFAULT_LONG_PRESS_MS } from './gesture-classifier';
-import { DatedGesture, TimedButton } from './timed-button';
-
-export interface InputButtonOptions {
-  /** Default 1000. */
-  longPressMs?: number;
-  /** Double-press detection window; undefined: off. */
-  doublePressMs?: number | undefined;
-}
+import { ButtonTiming, DatedGesture, TimedButton } from './timed-button';
 
 /**
  * A button worked by messages ("press", "release": a dashboard button, or a flow tried on a
@@ -17,12 +9,8 @@ export interface InputButtonOptions {
 export class InputButton {
   private readonly button: TimedButton;
 
-  constructor(options: InputButtonOptions, onGestures: (gestures: DatedGesture[]) => void) {
-    this.button = new TimedButton(
-      { debounceMs: 0, longPressMs: options.longPressMs ?? DEFAULT_LONG_PRESS_MS, doublePressMs: options.doublePressMs },
-      () => new ArrivalClock(),
-      onGestures,
-    );
+  constructor(timing: ButtonTiming, onGestures: (gestures: DatedGesture[]) => void) {
+    this.button = new TimedButton(0, timing, () => new ArrivalClock(), onGestures);
   }
 
   /** The button goes down (true) or up (false) now; gestures come out at once, a long press later. */

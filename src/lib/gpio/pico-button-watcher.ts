@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
+import type { ConnectionStatus } from '../pico/pico-connection';
 import { ArrivalClock } from './arrival-clock';
-import { DEFAULT_LONG_PRESS_MS, GestureKind } from './gesture-classifier';
+import type { GestureKind } from './gesture-classifier';
 import { TickUnwrapper } from './tick-unwrapper';
-import { DatedGesture, TimedButton } from './timed-button';
+import { ButtonTiming, DatedGesture, TimedButton } from './timed-button';
 
 /** A debounced edge of a button on the Pico, as the firmware reports it. */
 export interface PicoButtonEdge {
@@ -13,23 +14,14 @@ export interface PicoButtonEdge {
   ticksMs: number;
 }
 
-export interface PicoLinkStatus {
-  state: 'connected' | 'disconnected' | 'connecting' | 'error';
-  text: string;
-}
-
 /** What a Pico connection (the pico-device config node) offers a button trigger. Each method returns an unsubscribe function. */
 export interface PicoButtonSource {
   onButton(listener: (edge: PicoButtonEdge) => void): () => void;
-  onStatus(listener: (status: PicoLinkStatus) => void): () => void;
+  onStatus(listener: (status: ConnectionStatus) => void): () => void;
 }
 
-export interface PicoButtonWatcherOptions {
+export interface PicoButtonWatcherOptions extends ButtonTiming {
   source: PicoButtonSource;
-  /** Default 1000. */
-  longPressMs?: number;
-  /** Double-press detection window; undefined: off. */
-  doublePressMs?: number | undefined;
   /** Ticks period; default PICO_TICKS_PERIOD_MS. */
   ticksPeriodMs?: number;
 }
@@ -63,7 +55,6 @@ export interface PicoButtonWatcherEvents {
  */
 export class PicoButtonWatcher extends EventEmitter<PicoButtonWatcherEvents> {
   private readonly button: TimedButton;
-  private readonly newTicks: () => TickUnwrapper;
   private ticks: TickUnwrapper;
   /** The pin of the latest edge: every gesture follows one. */
   private pin = 0;
@@ -73,13 +64,8 @@ export class PicoButtonWatcher extends EventEmitter<PicoButtonWatcherEvents> {
 
   constructor(private readonly options: PicoButtonWatcherOptions) {
     super();
-    this.newTicks = () => new TickUnwrapper(options.ticksPeriodMs);
-    this.ticks = this.newTicks();
-    this.button = new TimedButton(
-      { debounceMs: 0, longPressMs: options.longPressMs ?? DEFAULT_LONG_PRESS_MS, doublePressMs: options.doublePressMs },
-      () => new ArrivalClock(),
-      (gestures) => this.emitGestures(gestures),
-    );
+    this.ticks = new TickUnwrapper(options.ticksPeriodMs);
+    this.button = new TimedButton(0, options, () => new ArrivalClock(), (gestures) => this.emitGestures(gestures));
   }
 
   /** Starts listening; once only, and not after close(). */
@@ -105,11 +91,11 @@ export class PicoButtonWatcher extends EventEmitter<PicoButtonWatcherEvents> {
     this.button.push({ edge: edge.pressed ? 'rising' : 'falling', timestampNs: this.ticks.toNs(edge.ticksMs) });
   }
 
-  private onStatus(status: PicoLinkStatus): void {
+  private onStatus(status: ConnectionStatus): void {
     if (this.closed) return;
     if (status.state !== 'connected') {
       this.button.reset();
-      this.ticks = this.newTicks();
+      this.ticks = new TickUnwrapper(this.options.ticksPeriodMs);
     }
     if (status.state === 'connected') this.emit('state', { state: 'watching' });
     else if (status.state === 'error') this.emit('state', { state: 'failed', text: status.text });

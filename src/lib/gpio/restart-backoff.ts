@@ -1,13 +1,13 @@
 export interface RetryOptions {
-  /** First wait before restarting gpiomon (ms). */
+  /** First wait before the next attempt (ms). */
   initialMs?: number;
   /** The wait doubles up to this (ms). */
   maxMs?: number;
-  /** A run that watched this long (ms) counts as healthy: the next failure waits initialMs again. */
+  /** A run that worked this long (ms) counts as healthy: the next failure waits initialMs again. */
   stableAfterMs?: number;
 }
 
-export const DEFAULT_RETRY = { initialMs: 500, maxMs: 30_000, stableAfterMs: 10_000 } as const;
+const DEFAULT_RETRY = { initialMs: 500, maxMs: 30_000, stableAfterMs: 10_000 } as const;
 
 /** Exponential waits between restarts: initialMs, doubling to maxMs, back to initialMs after a healthy run. */
 export class RestartBackoff {
@@ -26,9 +26,9 @@ export class RestartBackoff {
     this.nextMs = this.initialMs;
   }
 
-  /** The wait before the next attempt, given how long the failed run watched (0 if it never did). */
-  delayAfter(watchedMs: number): number {
-    if (watchedMs >= this.stableAfterMs) this.nextMs = this.initialMs;
+  /** The wait before the next attempt, given how long the failed run worked (0 if it never did). */
+  delayAfter(workedMs: number): number {
+    if (workedMs >= this.stableAfterMs) this.nextMs = this.initialMs;
     const delay = this.nextMs;
     this.nextMs = Math.min(this.maxMs, Math.max(1, this.nextMs * 2));
     return delay;

@@ -1,6 +1,14 @@
 import { ButtonSignal, ButtonSignalOptions } from './button-signal';
 import type { LevelEdge } from './debouncer';
-import type { Gesture, GestureKind } from './gesture-classifier';
+import { DEFAULT_LONG_PRESS_MS, Gesture, GestureKind } from './gesture-classifier';
+
+/** The gesture timing every button source takes. */
+export interface ButtonTiming {
+  /** Default 1000. */
+  longPressMs?: number;
+  /** Double-press detection window; undefined: off. */
+  doublePressMs?: number | undefined;
+}
 
 /** The clock a button's timestamps are on, as far as a TimedButton needs it. EventClock is one. */
 export interface ButtonClock {
@@ -27,17 +35,21 @@ export interface DatedGesture {
  * source (gpiomon, a Pico, messages) runs its edges through one of these.
  */
 export class TimedButton {
+  private readonly options: ButtonSignalOptions;
   private signal: ButtonSignal;
   private clock: ButtonClock;
   private timer: NodeJS.Timeout | undefined;
 
+  /** `debounceMs`: see Debouncer; 0 for a source whose edges do not bounce. */
   constructor(
-    private readonly options: ButtonSignalOptions,
+    debounceMs: number,
+    timing: ButtonTiming,
     private readonly newClock: () => ButtonClock,
     private readonly onGestures: (gestures: DatedGesture[]) => void,
   ) {
+    this.options = { debounceMs, longPressMs: timing.longPressMs ?? DEFAULT_LONG_PRESS_MS, doublePressMs: timing.doublePressMs };
     // Made now so that bad timing options throw here, not at the first edge.
-    this.signal = new ButtonSignal(options);
+    this.signal = new ButtonSignal(this.options);
     this.clock = newClock();
   }
 

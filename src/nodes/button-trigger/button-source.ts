@@ -29,8 +29,7 @@ export interface ButtonSource {
 
 /** The configured button: a GPIO line through gpiomon, or a Pico's button through its pico-device config node. */
 export function createButtonSource(settings: ButtonTriggerSettings, findConfigNode: (id: string) => unknown): ButtonSource {
-  const timing = { longPressMs: settings.longPressMs, doublePressMs: settings.doublePressMs };
-  const { source } = settings;
+  const { source, timing } = settings;
   if (source.kind === 'gpio') {
     const { chip, line } = source;
     const watcher = new GpioButtonWatcher({ ...source, ...timing });

@@ -1,7 +1,8 @@
 import { ControlCommand } from '../../lib/contract/control';
 import { DEFAULT_DEBOUNCE_MS } from '../../lib/gpio/debouncer';
 import { DEFAULT_DOUBLE_PRESS_MS, DEFAULT_LONG_PRESS_MS } from '../../lib/gpio/gesture-classifier';
-import { assertLineRequest, GPIO_BIASES, GpioBias } from '../../lib/gpio/line-request';
+import { assertLineRequest, GpioBias, GpioLineRequest } from '../../lib/gpio/line-request';
+import type { ButtonTiming } from '../../lib/gpio/timed-button';
 import { isTriggerMode, TriggerActions, TRIGGER_MODES } from '../../lib/gpio/trigger-modes';
 import { configFlag } from '../shared/config-flag';
 import { configNumber } from '../shared/config-number';
@@ -26,15 +27,14 @@ export interface ButtonTriggerConfig {
 }
 
 export type ButtonSourceSettings =
-  | { kind: 'gpio'; chip: string; line: number; bias: GpioBias; activeLow: boolean; debounceMs: number }
+  | ({ kind: 'gpio'; debounceMs: number } & GpioLineRequest)
   /** pico: the id of the pico-device config node. */
   | { kind: 'pico'; pico: string };
 
 export interface ButtonTriggerSettings {
   source: ButtonSourceSettings;
-  longPressMs: number;
-  /** undefined: double presses are not looked for. */
-  doublePressMs: number | undefined;
+  /** For the configured button and the input's simulated one alike. */
+  timing: ButtonTiming;
   actions: TriggerActions;
   /** Send a message for every gesture, with a null payload where it maps to no command. */
   everyEvent: boolean;
@@ -52,14 +52,12 @@ function action(value: string | undefined, what: string): ControlCommand | undef
 
 function gpioSettings(config: ButtonTriggerConfig): ButtonSourceSettings {
   if (config.line === undefined || String(config.line).trim() === '') throw new RangeError('GPIO line is missing: give the BCM number the button is wired to, like 17');
-  const line = configNumber(config.line, 0, 'GPIO line', 0, 65535);
-  const bias = config.bias || 'pull-up';
-  if (!(GPIO_BIASES as readonly string[]).includes(bias)) throw new RangeError(`bias must be one of ${GPIO_BIASES.join(', ')}, got ${bias}`);
   const settings = {
     kind: 'gpio' as const,
     chip: config.chip?.trim() || 'gpiochip0',
-    line,
-    bias: bias as GpioBias,
+    line: configNumber(config.line, 0, 'GPIO line', 0, 65535),
+    // Checked with the rest of the line request below.
+    bias: (config.bias || 'pull-up') as GpioBias,
     activeLow: config.activeLow === undefined ? true : configFlag(config.activeLow),
     debounceMs: configNumber(config.debounceMs, DEFAULT_DEBOUNCE_MS, 'debounce time', 0, 1000),
   };
@@ -83,8 +81,10 @@ export function buttonTriggerSettings(config: ButtonTriggerConfig): ButtonTrigge
   const doublePress = configFlag(config.doublePress);
   return {
     source: sourceSettings(config),
-    longPressMs: configNumber(config.longPressMs, DEFAULT_LONG_PRESS_MS, 'long-press time', 50, 60_000),
-    doublePressMs: doublePress ? configNumber(config.doublePressMs, DEFAULT_DOUBLE_PRESS_MS, 'double-press time', 50, 5000) : undefined,
+    timing: {
+      longPressMs: configNumber(config.longPressMs, DEFAULT_LONG_PRESS_MS, 'long-press time', 50, 60_000),
+      doublePressMs: doublePress ? configNumber(config.doublePressMs, DEFAULT_DOUBLE_PRESS_MS, 'double-press time', 50, 5000) : undefined,
+    },
     actions: {
       mode,
       longPress: action(config.longPressAction, 'a long press'),

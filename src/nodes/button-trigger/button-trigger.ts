@@ -65,7 +65,7 @@ export = function registerButtonTrigger(RED: NodeAPI): void {
       },
     });
 
-    const input = new InputButton({ longPressMs: settings.longPressMs, doublePressMs: settings.doublePressMs }, (gestures) => {
+    const input = new InputButton(settings.timing, (gestures) => {
       for (const gesture of gestures) onGesture({ event: gesture.kind, source: 'input', at: gesture.at });
     });
 
