@@ -6,8 +6,9 @@ import { progress } from '../lib/log';
 import { median } from '../lib/stats';
 import { LinkFrameDecoder } from '../../src/lib/pico/frame-decoder';
 import { DeviceFrameType, HostFrameType } from '../../src/lib/pico/frame-types';
-import { encodeFrame } from '../../src/lib/pico/link-frame';
+import { encodeFrame, OFFSET } from '../../src/lib/pico/link-frame';
 import { PicoAudioSource } from '../../src/lib/pico/pico-audio-source';
+import { helloPayload } from '../../test/support/pico-device';
 
 /**
  * Benchmark 6: the host side of the Pico link. A pre-encoded stream of 48 kHz SPH0645 audio
@@ -70,13 +71,8 @@ function timed(body: () => void): number {
 /** A byte link the benchmark pushes into directly, answering start with the stream's hello. */
 class BenchLink extends EventEmitter<{ data: [Buffer]; close: [] }> {
   write(bytes: Buffer): boolean {
-    if (bytes[5] !== HostFrameType.start) return true;
-    const hello = Buffer.alloc(16);
-    hello.writeUInt32LE(SAMPLE_RATE, 0);
-    hello.set([32, 18, 1, 1], 4);
-    hello.writeUInt16LE(SAMPLES_PER_FRAME, 8);
-    hello[10] = 30;
-    hello[14] = 0xff;
+    if (bytes[OFFSET.type] !== HostFrameType.start) return true;
+    const hello = helloPayload({ sampleRate: SAMPLE_RATE, streaming: true, samplesPerFrame: SAMPLES_PER_FRAME });
     queueMicrotask(() => this.emit('data', encodeFrame({ type: DeviceFrameType.hello, seq: 0, sample: 0, ticks: 0, payload: hello })));
     return true;
   }

@@ -6,6 +6,7 @@ import type { PicoLink } from '../../src/lib/pico/pico-link';
 import { readWavInfo } from '../../src/lib/wav/header';
 import type { PicoDeviceApi } from '../../src/nodes/pico-device/pico-device-api';
 import { patternSample, startPicoSimulation } from '../../test/support/pico-sim/index';
+import { waitFor } from '../../test/support/wait';
 import { runCase } from '../lib/case-runner';
 import { progress } from '../lib/log';
 import type { BenchPortNode } from '../red/bench-node-types';
@@ -54,14 +55,6 @@ const CONNECT_TIMEOUT_MS = 20_000;
 
 type FinishedMessage = NodeMessage & { recording?: { path: string; frames: number; dropped: number; reason: string } };
 
-async function waitUntil(probe: () => boolean, what: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 async function measure(sampleRate: number, workDir: string): Promise<PicoLinkResult> {
   const speed = SPEED[sampleRate] ?? 2;
   const problems: string[] = [];
@@ -74,7 +67,7 @@ async function measure(sampleRate: number, workDir: string): Promise<PicoLinkRes
   ]);
   try {
     const device = red.node(PICO_ID) as unknown as PicoDeviceApi;
-    await waitUntil(() => device.status().state === 'connected', 'the simulated Pico to connect', CONNECT_TIMEOUT_MS);
+    await waitFor(() => (device.status().state === 'connected' ? true : undefined), 'the simulated Pico to connect', CONNECT_TIMEOUT_MS);
     const link = device.link() as PicoLink;
     const statuses: DeviceStatus[] = [];
     link.on('status', (status) => statuses.push(status));

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SourceFailure } from '../../src/lib/capture/audio-source';
+import { AudioSource, SourceFailure } from '../../src/lib/capture/audio-source';
 import { ConvertedSource } from '../../src/lib/capture/converted-source';
-import { AudioSource } from '../../src/lib/capture/audio-source';
 import { DeviceFrameType, HostFrameType } from '../../src/lib/pico/frame-types';
 import { PicoAudioSource } from '../../src/lib/pico/pico-audio-source';
 import { ButtonEdge, PicoLink } from '../../src/lib/pico/pico-link';
-import { errorPayload, helloPayload, ScriptedPico, settle } from '../support/pico-device';
+import { endPayload, errorPayload, helloPayload, ScriptedPico, settle } from '../support/pico-device';
 import { waitFor } from '../support/wait';
 
 function record(source: AudioSource): { data: Buffer[]; overruns: number[]; errors: SourceFailure[] } {
@@ -32,6 +31,13 @@ async function openSource(pico: ScriptedPico, options: Partial<ConstructorParame
   return source;
 }
 
+/** A source open on a new scripted Pico, its events recorded. */
+async function openRecorded(): Promise<{ pico: ScriptedPico; source: PicoAudioSource; events: ReturnType<typeof record> }> {
+  const pico = new ScriptedPico();
+  const source = await openSource(pico);
+  return { pico, source, events: record(source) };
+}
+
 describe('PicoAudioSource', () => {
   it('opens on the answer to start, with the SPH0645 format and pico source info', async () => {
     const pico = new ScriptedPico();
@@ -45,12 +51,10 @@ describe('PicoAudioSource', () => {
   });
 
   it('delivers the samples in order and reports a lost frame as an overrun of its length', async () => {
-    const pico = new ScriptedPico();
-    const source = await openSource(pico);
-    const events = record(source);
+    const { pico, source, events } = await openRecorded();
     source.start();
     pico.audio(ramp(0, 512));
-    pico.audio(ramp(512, 512), true);
+    pico.audio(ramp(512, 512), 'lost');
     pico.audio(ramp(1024, 300));
     pico.audio(ramp(1324, 512));
     await settle();
@@ -62,12 +66,26 @@ describe('PicoAudioSource', () => {
     await source.close();
   });
 
+  it('fills a frame damaged on the link (its CRC fails) with silence of its length, REPL text around it skipped', async () => {
+    const { pico, source, events } = await openRecorded();
+    source.start();
+    pico.audio(ramp(0, 256));
+    pico.sendRaw('Traceback (most recent call last):\r\n');
+    pico.audio(ramp(256, 256), 'corrupted');
+    pico.audio(ramp(512, 256));
+    await settle();
+    assert.deepEqual(events.overruns, [256]);
+    assert.deepEqual(samplesOf(events.data), [...ramp(0, 256), ...ramp(512, 256)]);
+    assert.equal(source.stats.link.crcFailures, 1);
+    assert.equal(source.stats.link.framesMissing, 1);
+    assert.deepEqual(events.errors, []);
+    await source.close();
+  });
+
   it('holds audio that arrives before start(), gaps included, and hands it over in start()', async () => {
-    const pico = new ScriptedPico();
-    const source = await openSource(pico);
-    const events = record(source);
+    const { pico, source, events } = await openRecorded();
     pico.audio(ramp(0, 100));
-    pico.audio(ramp(100, 50), true);
+    pico.audio(ramp(100, 50), 'lost');
     pico.audio(ramp(150, 100));
     await settle();
     assert.equal(events.data.length, 0);
@@ -77,9 +95,7 @@ describe('PicoAudioSource', () => {
   });
 
   it('sends stop on stop() and delivers nothing after it; a new start() asks the device again', async () => {
-    const pico = new ScriptedPico();
-    const source = await openSource(pico);
-    const events = record(source);
+    const { pico, source, events } = await openRecorded();
     source.start();
     pico.audio(ramp(0, 64));
     await settle();
@@ -100,9 +116,7 @@ describe('PicoAudioSource', () => {
   });
 
   it('stops a stream whose start() a stop() overtook', async () => {
-    const pico = new ScriptedPico();
-    const source = await openSource(pico);
-    const events = record(source);
+    const { pico, source, events } = await openRecorded();
     source.start();
     source.stop();
     source.start();
@@ -116,9 +130,7 @@ describe('PicoAudioSource', () => {
   });
 
   it('fails with device-lost when the link closes while streaming', async () => {
-    const pico = new ScriptedPico();
-    const source = await openSource(pico);
-    const events = record(source);
+    const { pico, source, events } = await openRecorded();
     source.start();
     pico.unplug();
     await settle();
@@ -129,12 +141,10 @@ describe('PicoAudioSource', () => {
   });
 
   it('fails when the Pico ends the stream by itself, with its error text', async () => {
-    const pico = new ScriptedPico();
-    const source = await openSource(pico);
-    const events = record(source);
+    const { pico, source, events } = await openRecorded();
     source.start();
     pico.send(DeviceFrameType.error, errorPayload(4, 'I2S read failed'));
-    pico.send(DeviceFrameType.end, Buffer.from([0, 0, 0, 0, 3]));
+    pico.send(DeviceFrameType.end, endPayload(0, 3));
     await settle();
     assert.equal(events.errors[0]?.reason, 'error');
     assert.match(events.errors[0]!.message, /ended the stream \(error\): I2S read failed/);
@@ -142,9 +152,7 @@ describe('PicoAudioSource', () => {
   });
 
   it('fails with device-lost when the Pico reboots while streaming', async () => {
-    const pico = new ScriptedPico();
-    const source = await openSource(pico);
-    const events = record(source);
+    const { pico, source, events } = await openRecorded();
     source.start();
     pico.send(DeviceFrameType.hello, helloPayload({ sampleRate: 48000, streaming: false }));
     await settle();
@@ -158,7 +166,7 @@ describe('PicoAudioSource', () => {
     pico.onCommand = (command) => {
       if (command.type !== HostFrameType.start) return;
       pico.audio(ramp(90_000, 64));
-      pico.send(DeviceFrameType.end, Buffer.from([0, 0, 0, 0, 2]));
+      pico.send(DeviceFrameType.end, endPayload(0, 2));
       pico.samplesSent = 0;
       pico.send(DeviceFrameType.hello, helloPayload({ sampleRate: 48000, streaming: true }));
       pico.audio(ramp(0, 64));
@@ -174,9 +182,7 @@ describe('PicoAudioSource', () => {
   });
 
   it('sends nothing more once the link has closed', async () => {
-    const pico = new ScriptedPico();
-    const source = await openSource(pico);
-    const events = record(source);
+    const { pico, source, events } = await openRecorded();
     source.start();
     pico.unplug();
     await settle();

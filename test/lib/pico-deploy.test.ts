@@ -13,16 +13,14 @@ import { BundledFirmware, loadBundledFirmware } from '../../src/lib/pico/bundled
 import { deployFirmware } from '../../src/lib/pico/firmware-deploy';
 import { fileUpload, uploadMismatch } from '../../src/lib/pico/firmware-upload';
 import { PortSession } from '../../src/lib/pico/port-session';
-import { startPicoSimulation } from '../support/pico-sim/index';
+import { firmwareDeclaring, startPicoSimulation } from '../support/pico-sim/index';
 import { type RawPasteSupport, ScriptedMicroPython } from '../support/scripted-micropython';
 import { waitFor } from '../support/wait';
 
 const bundled = loadBundledFirmware();
 
-/** The bundled firmware as an older release would be: the same file declaring another version. */
-function olderFirmware(version = '0.9.0'): Buffer {
-  return Buffer.from(bundled.bytes.toString('utf8').replace(/^FIRMWARE_VERSION = '[^']*'/m, `FIRMWARE_VERSION = '${version}'`));
-}
+/** The bundled firmware as an older release would be. */
+const olderFirmware = (): Buffer => firmwareDeclaring('0.9.0');
 
 async function openPort(path: string): Promise<{ port: SerialPort; session: PortSession }> {
   const port = new SerialPort({ path, baudRate: 115200, autoOpen: false });

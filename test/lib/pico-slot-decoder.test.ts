@@ -1,33 +1,23 @@
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
 import { describe, it } from 'node:test';
 import { AudioFormat } from '../../src/lib/audio/format';
-import { AudioSource, AudioSourceEvents } from '../../src/lib/capture/audio-source';
 import { ConvertedSource } from '../../src/lib/capture/converted-source';
-import { SourceInfo } from '../../src/lib/contract/audio-chunk';
 import { linkAudioFormat, SlotDecoder } from '../../src/lib/pico/slot-decoder';
 import { sph0645Slots } from '../support/pico-device';
+import { ScriptedSource } from '../support/scripted-source';
 
 function int32s(pcm: Buffer): number[] {
   return Array.from({ length: pcm.length / 4 }, (_, i) => pcm.readInt32LE(i * 4));
 }
 
-/** Stands in for PicoAudioSource where only its format and data matter. */
-class SlotSource extends EventEmitter<AudioSourceEvents> implements AudioSource {
-  readonly format = linkAudioFormat(48000, 18);
-  readonly info: SourceInfo = { kind: 'pico', device: 'test' };
-  async open(): Promise<void> {}
-  start(): void {}
-  stop(): void {}
-  async close(): Promise<void> {}
-}
-
+/** The slots decoded, as PicoAudioSource delivers them, through mic-in's converter. */
 function convert(values: number[], options: { bitDepth?: 16 | 24; dcBlockHz?: number }): { format: AudioFormat; pcm: Buffer } {
-  const inner = new SlotSource();
+  const inner = new ScriptedSource(linkAudioFormat(48000, 18));
   const source = new ConvertedSource(inner, options);
   const out: Buffer[] = [];
   source.on('data', (pcm) => out.push(pcm));
-  inner.emit('data', new SlotDecoder(18).decode(sph0645Slots(values)));
+  source.start();
+  inner.deliver(new SlotDecoder(18).decode(sph0645Slots(values)));
   return { format: source.format, pcm: Buffer.concat(out) };
 }
 

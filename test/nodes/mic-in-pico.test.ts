@@ -162,8 +162,25 @@ describe('mic-in from a Raspberry Pi Pico through pico-device (simulated Pico on
   });
 });
 
-describe('mic-in with source pico, misconfigured', () => {
+describe('mic-in with source pico, misconfigured or with the Pico away', () => {
   afterEach(() => helper.unload());
+
+  it('refuses a start while the Pico is not connected, saying why, and shows the Pico\'s state', async () => {
+    const absent = join(tmpdir(), 'mic-in-pico-absent', 'host');
+    const flow: FlowNode[] = [
+      { id: 'pico', type: 'pico-device', port: absent, baud: 115200, firmware: 'warn' },
+      { id: 'mic', type: 'mic-in', source: 'pico', pico: 'pico', sampleRate: RATE, wires: [] },
+    ];
+    await helper.load([picoDeviceNode, micInNode], flow);
+    const mic = helper.getNode('mic') as TestNode;
+    const statuses: { text?: string }[] = [];
+    onCall<{ text?: string }>(mic, 'status', (status) => statuses.push(status));
+    await waitFor(() => statuses.find((status) => status.text === `Pico: waiting for ${absent} (not plugged in?)`), 'mic-in to show the Pico is away');
+    const errors: string[] = [];
+    onCall<string | Error>(mic, 'error', (err) => errors.push(String(err)));
+    mic.receive({ payload: 'start' });
+    assert.equal(await waitFor(() => errors[0], 'the refusal'), `Error: ${absent}: the Pico is not connected (waiting for ${absent} (not plugged in?))`);
+  });
 
   for (const [what, props, message] of [
     ['no Pico chosen', {}, /no Pico chosen: pick a pico-device/],

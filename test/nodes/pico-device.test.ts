@@ -8,13 +8,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
+import type { PicoButtonEdge } from '../../src/lib/gpio/pico-button-watcher';
 import type { ConnectionStatus } from '../../src/lib/pico/pico-connection';
-import type { PicoButtonEvent, PicoDeviceApi } from '../../src/nodes/pico-device/pico-device-api';
+import type { PicoDeviceApi } from '../../src/nodes/pico-device/pico-device-api';
 import { FlowNode, helper, onCall, picoDeviceNode } from '../support/node-red';
-import { FIRMWARE_PATH, type PicoSimOptions, type PicoSimulation, startPicoSimulation } from '../support/pico-sim/index';
+import { FIRMWARE_PATH, firmwareDeclaring, type PicoSimOptions, type PicoSimulation, startPicoSimulation } from '../support/pico-sim/index';
 import { waitFor } from '../support/wait';
-
-const BUNDLED_VERSION = /^FIRMWARE_VERSION = '([^']*)'/m;
 
 describe('pico-device (simulated Pico on a pty)', () => {
   let dir: string;
@@ -24,7 +23,7 @@ describe('pico-device (simulated Pico on a pty)', () => {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'pico-device-'));
     oldFirmware = join(dir, 'old-main.py');
-    await writeFile(oldFirmware, (await readFile(FIRMWARE_PATH, 'utf8')).replace(BUNDLED_VERSION, "FIRMWARE_VERSION = '0.9.0'"));
+    await writeFile(oldFirmware, firmwareDeclaring('0.9.0'));
   });
   afterEach(async () => {
     await helper.unload();
@@ -64,7 +63,7 @@ describe('pico-device (simulated Pico on a pty)', () => {
       ['connecting', 'disconnected', 'connected'],
       'connecting, then waiting, then connected',
     );
-    const edges: PicoButtonEvent[] = [];
+    const edges: PicoButtonEdge[] = [];
     device.onButton((edge) => edges.push(edge));
     sim.setButton(true);
     await waitFor(() => edges[0], 'the press');
@@ -73,6 +72,16 @@ describe('pico-device (simulated Pico on a pty)', () => {
     assert.deepEqual(edges.map(({ pin, pressed }) => ({ pin, pressed })), [{ pin: 15, pressed: true }, { pin: 15, pressed: false }]);
     const held = (edges[1]!.ticksMs - edges[0]!.ticksMs + 2 ** 30) % 2 ** 30;
     assert.ok(held > 0 && held < 2000, `held ${held} ms on the Pico's clock`);
+  });
+
+  it('answers the editor\'s deploy request: 404 for a Pico not deployed, 500 with the reason when the deploy fails', async () => {
+    const absent = join(dir, 'nowhere', 'host');
+    const { device } = await load(absent, 'warn');
+    await reaches(device, 'disconnected');
+    assert.equal((await helper.request().post('/pico-device/elsewhere/deploy')).status, 404);
+    const failed = await helper.request().post('/pico-device/pico/deploy');
+    assert.equal(failed.status, 500);
+    assert.deepEqual(failed.body, { error: `cannot deploy: waiting for ${absent} (not plugged in?)` });
   });
 
   it('tells when the firmware is outdated, and stays usable', async () => {

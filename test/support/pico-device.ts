@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { ByteLink } from '../../src/lib/pico/byte-link';
 import { LinkFrameDecoder } from '../../src/lib/pico/frame-decoder';
 import { DeviceFrameType, HostFrameType } from '../../src/lib/pico/frame-types';
-import { encodeFrame, LinkFrame } from '../../src/lib/pico/link-frame';
+import { encodeFrame, HEADER_BYTES, LinkFrame } from '../../src/lib/pico/link-frame';
 
 /** The device-side payload writers the firmware has; the host library only reads these. */
 export interface HelloFields {
@@ -107,8 +107,7 @@ export class ScriptedPico {
   }
 
   send(type: number, payload: Buffer, sample = 0, options: { version?: number; seq?: number } = {}): Buffer {
-    const frame = encodeFrame({ type, seq: options.seq ?? this.seq, sample, ticks: 1000 + this.seq, payload, version: options.version });
-    this.seq = (options.seq ?? this.seq) + 1;
+    const frame = this.nextFrame(type, payload, sample, options);
     this.toHost.write(frame);
     return frame;
   }
@@ -117,19 +116,32 @@ export class ScriptedPico {
     this.toHost.write(bytes);
   }
 
-  /** One audio frame of 18-bit values, placed after the last one sent; `lose` skips it (as a damaged frame would). */
-  audio(values: readonly number[], lose = false): void {
+  /**
+   * One audio frame of 18-bit values, placed after the last one sent. 'lost': it never arrives
+   * (a frame the Pico gave up); 'corrupted': it arrives with a bit flipped in its payload, so its
+   * CRC fails.
+   */
+  audio(values: readonly number[], fate: 'sent' | 'lost' | 'corrupted' = 'sent'): void {
     const first = this.samplesSent;
     this.samplesSent += values.length;
-    if (lose) {
+    if (fate === 'lost') {
       this.seq++;
       return;
     }
-    this.send(DeviceFrameType.audio, sph0645Slots(values), first);
+    const frame = this.nextFrame(DeviceFrameType.audio, sph0645Slots(values), first);
+    if (fate === 'corrupted') frame[HEADER_BYTES] = (frame[HEADER_BYTES] as number) ^ 0x80;
+    this.toHost.write(frame);
   }
 
   unplug(): void {
     this.toHost.destroy();
+  }
+
+  /** The next frame this device sends, with its sequence number (counted on from `options.seq` when given). */
+  private nextFrame(type: number, payload: Buffer, sample: number, options: { version?: number; seq?: number } = {}): Buffer {
+    const frame = encodeFrame({ type, seq: options.seq ?? this.seq, sample, ticks: 1000 + this.seq, payload, version: options.version });
+    this.seq = (options.seq ?? this.seq) + 1;
+    return frame;
   }
 
   private answer(command: LinkFrame): void {

@@ -6,6 +6,8 @@ export interface PtyPair {
   devicePath: string;
   /** The end the host opens, as it would /dev/ttyACM0. */
   hostPath: string;
+  /** socat's process id (to check that it does not outlive close()). */
+  pid: number;
   close(): Promise<void>;
 }
 
@@ -19,21 +21,33 @@ export async function startPtyPair(dir: string): Promise<PtyPair> {
     socat.kill('SIGKILL');
   };
   process.once('exit', killOnExit);
-  await new Promise<void>((resolve, reject) => {
-    let text = '';
-    const timer = setTimeout(() => reject(new Error(`socat did not start: ${text}`)), 5000);
-    socat.once('error', reject);
-    socat.stderr.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      if (text.includes('starting data transfer loop')) {
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let text = '';
+      const fail = (error: Error): void => {
         clearTimeout(timer);
-        resolve();
-      }
+        reject(error);
+      };
+      const timer = setTimeout(() => fail(new Error(`socat did not start: ${text}`)), 5000);
+      socat.once('error', fail);
+      socat.once('exit', (code) => fail(new Error(`socat exited (${code}): ${text}`)));
+      socat.stderr.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+        if (text.includes('starting data transfer loop')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
     });
-  });
+  } catch (error) {
+    killOnExit();
+    process.removeListener('exit', killOnExit);
+    throw error;
+  }
   return {
     devicePath,
     hostPath,
+    pid: socat.pid!,
     close: async () => {
       process.removeListener('exit', killOnExit);
       if (socat.exitCode === null && socat.signalCode === null) socat.kill('SIGTERM');

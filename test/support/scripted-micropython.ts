@@ -1,5 +1,6 @@
 import { crc32 } from 'node:zlib';
 import { SerialPort } from 'serialport';
+import { FIRMWARE_VERSION_LINE } from '../../src/lib/pico/bundled-firmware';
 import { LinkFrameDecoder } from '../../src/lib/pico/frame-decoder';
 import { DeviceFrameType, HostFrameType } from '../../src/lib/pico/frame-types';
 import { encodeFrame } from '../../src/lib/pico/link-frame';
@@ -25,7 +26,6 @@ export interface ScriptedMicroPythonOptions {
 
 const BANNER = 'MicroPython v1.22.0 on 2024-01-01; Raspberry Pi Pico with RP2040\r\nType "help()" for more information.\r\n>>> ';
 const RAW_BANNER = 'raw REPL; CTRL-B to exit\r\n>';
-const VERSION_LINE = /^FIRMWARE_VERSION = '([^']*)'/m;
 
 /**
  * A MicroPython board scripted on the device end of a pty pair: the pico-mic firmware's
@@ -93,7 +93,7 @@ export class ScriptedMicroPython {
   private boot(): void {
     this.boots++;
     this.mode = 'firmware';
-    const version = VERSION_LINE.exec(this.files.get('main.py')?.toString('utf8') ?? '')?.[1] ?? '?';
+    const version = FIRMWARE_VERSION_LINE.exec(this.files.get('main.py')?.toString('utf8') ?? '')?.[1] ?? '?';
     this.write(encodeFrame({ type: DeviceFrameType.hello, seq: this.seq++, sample: 0, ticks: 0, payload: helloPayload({ sampleRate: 22050, streaming: false, firmware: `pico-mic ${version}` }) }));
   }
 

@@ -14,12 +14,13 @@ export interface BundledFirmware {
   text: string;
 }
 
-const VERSION_LINE = /^FIRMWARE_VERSION = '([^']*)'/m;
+/** The line of main.py that declares its version; the version is the first group. */
+export const FIRMWARE_VERSION_LINE = /^FIRMWARE_VERSION = '([^']*)'/m;
 
 /** Reads the firmware file and the version it declares; throws when the file has none. */
 export function loadBundledFirmware(path = BUNDLED_FIRMWARE_PATH): BundledFirmware {
   const bytes = readFileSync(path);
-  const declared = VERSION_LINE.exec(bytes.toString('utf8'))?.[1];
+  const declared = FIRMWARE_VERSION_LINE.exec(bytes.toString('utf8'))?.[1];
   const version = declared === undefined ? undefined : parseVersion(declared);
   if (!version) throw new Error(`${path} declares no FIRMWARE_VERSION = 'X.Y.Z'`);
   return { path, bytes, version, text: `${FIRMWARE_NAME} ${formatVersion(version)}` };

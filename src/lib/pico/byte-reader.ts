@@ -62,14 +62,13 @@ export class ByteReader {
   }
 
   private async read(probe: () => Buffer | undefined, timeoutMs: number, what: string): Promise<Buffer> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = probe();
-      if (found) return Buffer.from(found);
+    const found = await this.wakeSignal.until(() => {
+      const bytes = probe();
+      if (bytes) return Buffer.from(bytes);
       if (this.closed) throw new Error(`the serial port closed while waiting for ${what}`);
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no ${what} within ${timeoutMs} ms (received: ${JSON.stringify(this.buffered.subarray(-80).toString('latin1'))})`);
-      await this.wakeSignal.sleep(left);
-    }
+      return undefined;
+    }, timeoutMs);
+    if (!found) throw new Error(`no ${what} within ${timeoutMs} ms (received: ${JSON.stringify(this.buffered.subarray(-80).toString('latin1'))})`);
+    return found;
   }
 }

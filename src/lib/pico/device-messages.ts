@@ -34,7 +34,7 @@ export interface DeviceButton {
   pressed: boolean;
 }
 
-export const END_REASONS = ['stop', 'restart', 'error', 'exit'] as const;
+const END_REASONS = ['stop', 'restart', 'error', 'exit'] as const;
 export type DeviceEndReason = (typeof END_REASONS)[number] | 'unknown';
 
 export interface DeviceEnd {
@@ -42,7 +42,7 @@ export interface DeviceEnd {
   reason: DeviceEndReason;
 }
 
-export const ERROR_CODES = [
+const ERROR_CODES = [
   'malformed-command',
   'unknown-command',
   'unsupported-parameter',

@@ -1,7 +1,7 @@
 import { BundledFirmware } from './bundled-firmware';
 import { FirmwareIdentity } from './firmware-identify';
 import { compareVersions, parseFirmwareText } from './firmware-version';
-import { majorVersion, PROTOCOL_VERSION } from './link-frame';
+import { majorVersion, PROTOCOL_VERSION, versionText } from './link-frame';
 
 /** What to do about a Pico's firmware on connect: nothing, say when it is missing or outdated, or deploy ours then. */
 export const FIRMWARE_POLICIES = ['off', 'warn', 'deploy'] as const;
@@ -28,7 +28,7 @@ export function judgeFirmware(identity: FirmwareIdentity, bundled: BundledFirmwa
     return {
       kind: 'incompatible',
       older: theirs < ours,
-      text: `the firmware speaks protocol ${theirs}.${identity.version & 0xf}, this host ${ours}.x: ${theirs < ours ? `deploy ${bundled.text}` : 'update node-red-contrib-audio-capture'}`,
+      text: `the firmware speaks protocol ${versionText(identity.version)}, this host ${ours}.x: ${theirs < ours ? `deploy ${bundled.text}` : 'update node-red-contrib-audio-capture'}`,
     };
   }
   if (!identity.hello) return { kind: 'current', text: `pico-mic firmware of unknown version (${identity.refusal ?? 'no hello'})` };

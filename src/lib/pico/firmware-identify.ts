@@ -88,17 +88,14 @@ class AnswerQueue {
   }
 
   /** The first answer that matches (the ones before it are dropped), or undefined after `timeoutMs`. */
-  async next(match: (answer: Answer) => boolean, timeoutMs: number): Promise<Answer | undefined> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
+  next(match: (answer: Answer) => boolean, timeoutMs: number): Promise<Answer | undefined> {
+    return this.wakeSignal.until(() => {
       while (this.queue.length > 0) {
         const answer = this.queue.shift() as Answer;
         if (match(answer)) return answer;
       }
-      const left = deadline - Date.now();
-      if (left <= 0) return undefined;
-      await this.wakeSignal.sleep(left);
-    }
+      return undefined;
+    }, timeoutMs);
   }
 
   dispose(): void {

@@ -1,5 +1,5 @@
 import { HostFrameType } from './frame-types';
-import { encodeFrame } from './link-frame';
+import { CHANNELS, encodeFrame, SLOT_BITS } from './link-frame';
 
 /** What `start` asks of the firmware (docs/pico-link-protocol.md, section 6). */
 export interface StartRequest {
@@ -16,9 +16,6 @@ export type HostCommand =
   | { kind: 'status' }
   | { kind: 'ping'; token: number }
   | { kind: 'exit' };
-
-const SLOT_BITS = 32;
-const CHANNELS = 1;
 
 /** The command as a whole frame with sequence number `seq`. */
 export function encodeCommand(command: HostCommand, seq: number): Buffer {

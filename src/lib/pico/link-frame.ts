@@ -22,6 +22,9 @@ export const PROTOCOL_VERSION = 0x10;
 export const HEADER_BYTES = 20;
 export const CRC_BYTES = 4;
 export const MAX_PAYLOAD_BYTES = 8192;
+/** Audio in protocol 1.0: one channel of 32-bit slots, the only values `start` may ask for. */
+export const SLOT_BITS = 32;
+export const CHANNELS = 1;
 
 export const OFFSET = {
   version: 4,
@@ -37,6 +40,11 @@ export const HOST_TO_DEVICE = 0x80;
 
 export function majorVersion(version: number): number {
   return version >> 4;
+}
+
+/** A version byte as people write it: 0x10 is '1.0'. */
+export function versionText(version: number): string {
+  return `${majorVersion(version)}.${version & 0xf}`;
 }
 
 /**

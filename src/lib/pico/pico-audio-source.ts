@@ -5,7 +5,7 @@ import { SourceInfo } from '../contract/audio-chunk';
 import { AudioTimeline, TimelineStats } from './audio-timeline';
 import { ByteLink } from './byte-link';
 import { DeviceEnd, DeviceError, DeviceHello } from './device-messages';
-import { majorVersion, PROTOCOL_VERSION } from './link-frame';
+import { majorVersion, PROTOCOL_VERSION, versionText } from './link-frame';
 import { AudioFrame, LinkStats, PicoLink } from './pico-link';
 import { linkAudioFormat, SlotDecoder, SPH0645_VALID_BITS } from './slot-decoder';
 
@@ -232,7 +232,7 @@ export class PicoAudioSource extends EventEmitter<AudioSourceEvents> implements 
   private readonly onIncompatible = (version: number): void => {
     this.fail(
       new SourceFailure(
-        `${this.options.device}: the Pico firmware speaks protocol ${majorVersion(version)}.${version & 0xf}, ` +
+        `${this.options.device}: the Pico firmware speaks protocol ${versionText(version)}, ` +
           `this host ${majorVersion(PROTOCOL_VERSION)}.x: update one of them`,
         'error',
       ),
@@ -262,8 +262,8 @@ export class PicoAudioSource extends EventEmitter<AudioSourceEvents> implements 
 
   private formatMismatch(hello: DeviceHello): string | undefined {
     const wanted = this.format;
-    if (hello.slotBits !== 32 || hello.channels !== 1) {
-      return `the Pico streams ${hello.channels} channel(s) of ${hello.slotBits}-bit slots; this host reads 1 channel of 32-bit slots`;
+    if (hello.slotBits !== wanted.bitDepth || hello.channels !== wanted.channels) {
+      return `the Pico streams ${hello.channels} channel(s) of ${hello.slotBits}-bit slots; this host reads ${wanted.channels} channel of ${wanted.bitDepth}-bit slots`;
     }
     if (hello.sampleRate !== wanted.sampleRate) return `the Pico streams at ${hello.sampleRate} Hz, ${wanted.sampleRate} Hz was asked for`;
     if (hello.validBits !== wanted.validBits) {

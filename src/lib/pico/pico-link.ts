@@ -113,52 +113,32 @@ export class PicoLink extends EventEmitter<PicoLinkEvents> {
     const { payload } = frame;
     switch (frame.type) {
       case DeviceFrameType.audio:
-        if (payload.length === 0 || payload.length % 4 !== 0) return this.malformed();
-        this.emit('audio', { firstSample: frame.sample, ticks: frame.ticks, slots: payload });
+        if (payload.length === 0 || payload.length % 4 !== 0) this.counts.malformed++;
+        else this.emit('audio', { firstSample: frame.sample, ticks: frame.ticks, slots: payload });
         return;
-      case DeviceFrameType.hello: {
-        const hello = readHello(payload);
-        if (hello) this.emit('hello', hello);
-        else this.malformed();
-        return;
-      }
-      case DeviceFrameType.status: {
-        const status = readStatus(payload);
-        if (status) this.emit('status', status);
-        else this.malformed();
-        return;
-      }
+      case DeviceFrameType.hello:
+        return this.emitRead('hello', readHello(payload));
+      case DeviceFrameType.status:
+        return this.emitRead('status', readStatus(payload));
       case DeviceFrameType.button: {
         const button = readButton(payload);
-        if (button) this.emit('button', { ...button, ticks: frame.ticks, sample: frame.sample });
-        else this.malformed();
-        return;
+        return this.emitRead('button', button && { ...button, ticks: frame.ticks, sample: frame.sample });
       }
-      case DeviceFrameType.end: {
-        const end = readEnd(payload);
-        if (end) this.emit('end', end);
-        else this.malformed();
-        return;
-      }
-      case DeviceFrameType.error: {
-        const error = readDeviceError(payload);
-        if (error) this.emit('deviceError', error);
-        else this.malformed();
-        return;
-      }
-      case DeviceFrameType.pong: {
-        const pong = readPong(payload);
-        if (pong) this.emit('pong', pong);
-        else this.malformed();
-        return;
-      }
+      case DeviceFrameType.end:
+        return this.emitRead('end', readEnd(payload));
+      case DeviceFrameType.error:
+        return this.emitRead('deviceError', readDeviceError(payload));
+      case DeviceFrameType.pong:
+        return this.emitRead('pong', readPong(payload));
       default:
         this.counts.unknownTypes++;
     }
   }
 
-  private malformed(): void {
-    this.counts.malformed++;
+  /** Emits what a payload reader made of a frame; undefined (a payload too short for its type) is counted as malformed. */
+  private emitRead<K extends 'hello' | 'status' | 'button' | 'end' | 'deviceError' | 'pong'>(event: K, message: PicoLinkEvents[K][0] | undefined): void {
+    if (message === undefined) this.counts.malformed++;
+    else (this.emit as (event: K, message: PicoLinkEvents[K][0]) => boolean)(event, message);
   }
 
   /** A step back (the device rebooted and counts from 0 again) is not loss. */

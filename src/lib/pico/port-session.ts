@@ -1,20 +1,12 @@
 import { EventEmitter } from 'node:events';
 import { ByteLink } from './byte-link';
 
-/** The part of a serialport SerialPort a session uses. */
-export interface SessionPort {
-  write(bytes: Buffer): unknown;
-  on(event: 'data', listener: (bytes: Buffer) => void): unknown;
-  on(event: 'close', listener: () => void): unknown;
-  removeListener(event: 'data', listener: (bytes: Buffer) => void): unknown;
-  removeListener(event: 'close', listener: () => void): unknown;
-}
-
 /**
- * One user's turn on an open serial port: a ByteLink that passes the port's bytes both ways
- * until the port closes or the session is ended, and then says 'close'. So a PicoLink can be
- * retired (the firmware deploy takes the port over from it) and its listeners, a recording
- * among them, hear that their link is gone, without the port itself being closed.
+ * One user's turn on an open serial port (a SerialPort is a ByteLink): a ByteLink that passes
+ * the port's bytes both ways until the port closes or the session is ended, and then says
+ * 'close'. So a PicoLink can be retired (the firmware deploy takes the port over from it) and
+ * its listeners, a recording among them, hear that their link is gone, without the port itself
+ * being closed.
  */
 export class PortSession extends EventEmitter<{ data: [bytes: Buffer]; close: [] }> implements ByteLink {
   private ended = false;
@@ -22,7 +14,7 @@ export class PortSession extends EventEmitter<{ data: [bytes: Buffer]; close: []
     this.emit('data', bytes);
   };
 
-  constructor(private readonly port: SessionPort) {
+  constructor(private readonly port: ByteLink) {
     super();
     port.on('data', this.forward);
     port.on('close', this.end);

@@ -1,10 +1,10 @@
 import { endianness } from 'node:os';
 import { AlignedViews } from '../audio/aligned-views';
 import { AudioFormat } from '../audio/format';
+import { CHANNELS, SLOT_BITS } from './link-frame';
 
 /** An SPH0645 sends 18 significant bits at the top of each 32-bit I2S slot. */
 export const SPH0645_VALID_BITS = 18;
-const SLOT_BITS = 32;
 
 /**
  * The format the Pico source delivers: each slot as a 32-bit sample with `validBits`
@@ -13,7 +13,7 @@ const SLOT_BITS = 32;
  * it (rounded half to even) and runs the DC blocker.
  */
 export function linkAudioFormat(sampleRate: number, validBits: number): AudioFormat {
-  return { sampleRate, channels: 1, bitDepth: SLOT_BITS, encoding: 'signed', validBits };
+  return { sampleRate, channels: CHANNELS, bitDepth: SLOT_BITS, encoding: 'signed', validBits };
 }
 
 /**

@@ -1,27 +1,21 @@
 import type { NodeAPI } from 'node-red';
+import type { PicoButtonSource } from '../../lib/gpio/pico-button-watcher';
 import type { DeployResult } from '../../lib/pico/firmware-deploy';
 import type { ConnectionStatus } from '../../lib/pico/pico-connection';
 import type { PicoLink } from '../../lib/pico/pico-link';
 
-/** A debounced edge of a button on the Pico; ticksMs is the Pico's ticks_ms() at the edge (wraps at 2^30). */
-export interface PicoButtonEvent {
-  pin: number;
-  pressed: boolean;
-  ticksMs: number;
-}
-
 /**
- * What a pico-device config node offers the nodes that use it (mic-in with source 'pico',
- * button-trigger with source 'pico'). Each on... method returns its unsubscribe function.
+ * What a pico-device config node offers the nodes that use it: mic-in with source 'pico', and
+ * button-trigger with source 'pico' (a PicoButtonSource: onButton, onStatus). Each on... method
+ * returns its unsubscribe function.
  */
-export interface PicoDeviceApi {
+export interface PicoDeviceApi extends PicoButtonSource {
   /** The serial port's path, as configured: what msg.audio.source.device says. */
   readonly path: string;
   /** The link to stream on now, or undefined while the Pico is not connected with usable firmware. */
   link(): PicoLink | undefined;
   /** Called at once when a link is up, and with each new one (after a reconnect or a deploy). */
   onLink(listener: (link: PicoLink) => void): () => void;
-  onButton(listener: (event: PicoButtonEvent) => void): () => void;
   /** The connection's state now. */
   status(): ConnectionStatus;
   /** Called at once with the current status, then on every change. */

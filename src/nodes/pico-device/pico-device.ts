@@ -1,4 +1,5 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
+import type { PicoButtonEdge } from '../../lib/gpio/pico-button-watcher';
 import { loadBundledFirmware } from '../../lib/pico/bundled-firmware';
 import { FirmwareVerdict } from '../../lib/pico/firmware-check';
 import { DeployResult } from '../../lib/pico/firmware-deploy';
@@ -6,7 +7,7 @@ import { ConnectionStatus, PicoConnection } from '../../lib/pico/pico-connection
 import { PicoLink } from '../../lib/pico/pico-link';
 import { closeWhenSettled } from '../shared/message-outcome';
 import { ListenerSet } from './listener-set';
-import { PicoButtonEvent, PicoDeviceApi } from './pico-device-api';
+import { PicoDeviceApi } from './pico-device-api';
 import { PicoDeviceConfig, picoDeviceSettings, PicoDeviceSettings } from './pico-device-settings';
 import { registerPortEndpoints } from './port-endpoint';
 
@@ -30,7 +31,7 @@ export = function registerPicoDevice(RED: NodeAPI): void {
     const node = this;
     const reportListenerError = (err: unknown): void => node.error(`${RED._('pico-device.errors.listener')}: ${(err as Error).message}`);
     const links = new ListenerSet<PicoLink>(reportListenerError);
-    const buttons = new ListenerSet<PicoButtonEvent>(reportListenerError);
+    const buttons = new ListenerSet<PicoButtonEdge>(reportListenerError);
     const statuses = new ListenerSet<ConnectionStatus>(reportListenerError);
     const expose = (backend: Backend): void => {
       const api: PicoDeviceApi = {

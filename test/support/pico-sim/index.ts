@@ -12,18 +12,26 @@
  * host that stops reading, resets) and watch what the stand-ins saw in `events`.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { closeSync, constants, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { BUNDLED_FIRMWARE_PATH, FIRMWARE_VERSION_LINE } from '../../../src/lib/pico/bundled-firmware';
+import { startPtyPair } from '../pty-pair';
 import { DEFAULT_PATTERN, type SimPattern } from './i2s-model';
 import type { ChildConfig, ControlMessage, SimEvent } from './messages';
 
-export { DEFAULT_PATTERN, patternSample, patternSlot, VALID_BITS, type SimPattern } from './i2s-model';
+export { patternSample, patternSlot, type SimPattern } from './i2s-model';
 export type { SimEvent, SimEventOf, SimEventType } from './messages';
 
 const ROOT = join(__dirname, '..', '..', '..');
-export const FIRMWARE_PATH = join(ROOT, 'firmware', 'pico', 'main.py');
+/** The project's firmware, firmware/pico/main.py. */
+export const FIRMWARE_PATH = BUNDLED_FIRMWARE_PATH;
+
+/** The project's firmware as another release of it would be: the same file declaring `version` (e.g. an older one, '0.9.0'). */
+export function firmwareDeclaring(version: string): Buffer {
+  return Buffer.from(readFileSync(FIRMWARE_PATH, 'utf8').replace(FIRMWARE_VERSION_LINE, `FIRMWARE_VERSION = '${version}'`));
+}
 const TICKS_PERIOD = 2 ** 30;
 
 export interface PicoSimOptions {
@@ -83,39 +91,20 @@ export interface PicoSimulation {
 /** Starts socat and the simulated Pico; resolves once the firmware is running. */
 export async function startPicoSimulation(options: PicoSimOptions): Promise<PicoSimulation> {
   mkdirSync(options.dir, { recursive: true });
-  const devicePath = join(options.dir, 'device');
-  const hostPath = join(options.dir, 'host');
   const controlPath = join(options.dir, 'control');
   rmSync(controlPath, { force: true });
   const mkfifo = spawnSync('mkfifo', [controlPath], { encoding: 'utf8' });
   if (mkfifo.status !== 0) throw new Error(`mkfifo ${controlPath} failed: ${mkfifo.stderr}`);
-  const children: ChildProcess[] = [];
-  const killAll = (): void => {
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  const pty = await startPtyPair(options.dir);
+  const { devicePath, hostPath } = pty;
+  let child: ChildProcess | undefined;
+  const killChild = (): void => {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   };
-  // a test that dies without close() leaves no socat or MicroPython behind
-  process.on('exit', killAll);
+  // a test that dies without close() leaves no MicroPython behind (nor socat: startPtyPair sees to that)
+  process.on('exit', killChild);
   let logText = '';
   try {
-    const socat = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${devicePath}`, `pty,raw,echo=0,link=${hostPath}`], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    children.push(socat);
-    await new Promise<void>((resolve, reject) => {
-      let text = '';
-      const timer = setTimeout(() => reject(new Error(`socat did not start: ${text}`)), 5000);
-      socat.once('error', reject);
-      socat.once('exit', (code) => reject(new Error(`socat exited (${code}): ${text}`)));
-      socat.stderr!.on('data', (chunk: Buffer) => {
-        text += chunk.toString();
-        if (text.includes('starting data transfer loop')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
-    socat.removeAllListeners('exit');
-
     const childConfig: ChildConfig = {
       devicePath,
       controlPath,
@@ -135,13 +124,13 @@ export async function startPicoSimulation(options: PicoSimOptions): Promise<Pico
       usbTxTimeoutMs: options.usbTxTimeoutMs ?? 500,
       heapBytes: 1024 * 1024,
     };
-    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'child.ts'), JSON.stringify(childConfig)], {
+    const pico = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'child.ts'), JSON.stringify(childConfig)], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
     });
-    children.push(child);
-    child.stdout!.on('data', (chunk: Buffer) => (logText += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (logText += chunk.toString()));
+    child = pico;
+    pico.stdout!.on('data', (chunk: Buffer) => (logText += chunk.toString()));
+    pico.stderr!.on('data', (chunk: Buffer) => (logText += chunk.toString()));
 
     const events: SimEvent[] = [];
     const waiters = new Set<() => void>();
@@ -149,16 +138,15 @@ export async function startPicoSimulation(options: PicoSimOptions): Promise<Pico
       for (const waiter of [...waiters]) waiter();
     };
     let exited = false;
-    createInterface({ input: child.stdio[3] as Readable }).on('line', (line) => {
+    createInterface({ input: pico.stdio[3] as Readable }).on('line', (line) => {
       events.push(JSON.parse(line) as SimEvent);
       wake();
     });
-    child.once('exit', () => {
+    pico.once('exit', () => {
       exited = true;
       wake();
     });
-    const childExit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    const socatExit = new Promise<void>((resolve) => socat.once('exit', () => resolve()));
+    const childExit = new Promise<void>((resolve) => pico.once('exit', () => resolve()));
 
     const waitForEvent = (match: (event: SimEvent) => boolean, what: string, timeoutMs = 10_000, from = 0): Promise<SimEvent> =>
       new Promise((resolve, reject) => {
@@ -197,23 +185,23 @@ export async function startPicoSimulation(options: PicoSimOptions): Promise<Pico
       holdOutput: (ms) => send({ cmd: 'hold-output', ms }),
       reset: () => send({ cmd: 'reset' }),
       log: () => logText,
-      pids: { socat: socat.pid!, child: child.pid! },
+      pids: { socat: pty.pid, child: pico.pid! },
       close: () =>
         (closing ??= (async () => {
           send({ cmd: 'exit' });
           closeSync(control);
           await Promise.race([childExit, new Promise((resolve) => setTimeout(resolve, 3000))]);
-          if (!exited) child.kill('SIGKILL');
+          killChild();
           await childExit;
-          if (socat.exitCode === null && socat.signalCode === null) socat.kill('SIGTERM');
-          await socatExit;
+          await pty.close();
           rmSync(controlPath, { force: true });
-          process.removeListener('exit', killAll);
+          process.removeListener('exit', killChild);
         })()),
     };
   } catch (error) {
-    killAll();
-    process.removeListener('exit', killAll);
+    killChild();
+    process.removeListener('exit', killChild);
+    await pty.close();
     throw error;
   }
 }
