@@ -1,26 +1,22 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { GpiomonStandIn, processExists, scriptedEdge } from '../support/gpiomon-harness';
-import { MainJob } from '../support/main-job';
+import { adjustedExample, MainJob } from '../support/main-job';
 import { soxInfo } from '../support/wav-readers';
 import { waitFor } from '../support/wait';
 
 /** The example with mic-in on the test signal (no sound card here), written where the main job can deploy it. */
-async function exampleOnTestSignal(directory: string): Promise<string> {
-  const flow = JSON.parse(await readFile(join(__dirname, '../../examples/record-on-button.json'), 'utf8')) as Record<string, unknown>[];
-  const button = flow.find((node) => node.type === 'button-trigger');
-  assert.ok(button, 'the example has a button-trigger');
-  assert.deepEqual([button.source, button.chip, button.line, button.mode], ['gpio', 'gpiochip0', 17, 'toggle']);
-  const mic = flow.find((node) => node.type === 'mic-in');
-  assert.ok(mic);
-  assert.deepEqual([mic.source, mic.device], ['alsa', 'default']);
-  mic.source = 'test';
-  const path = join(directory, 'record-on-button.json');
-  await writeFile(path, JSON.stringify(flow));
-  return path;
+function exampleOnTestSignal(directory: string): Promise<string> {
+  return adjustedExample(directory, 'record-on-button.json', (nodeOfType) => {
+    const button = nodeOfType('button-trigger');
+    assert.deepEqual([button.source, button.chip, button.line, button.mode], ['gpio', 'gpiochip0', 17, 'toggle']);
+    const mic = nodeOfType('mic-in');
+    assert.deepEqual([mic.source, mic.device], ['alsa', 'default']);
+    mic.source = 'test';
+  });
 }
 
 // The button as gpiomon reports it once the flow runs: pressed (bouncing) 0.5 s in, pressed again 1.2 s later.

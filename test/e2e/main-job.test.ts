@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { bytesPerFrame } from '../../src/lib/audio/format';
 import { readWavInfo } from '../../src/lib/wav/header';
-import { MainJob } from '../support/main-job';
+import { MainJobsInDirectory } from '../support/main-job';
 import { sleep, waitFor } from '../support/wait';
 import { soxInfo } from '../support/wav-readers';
 
@@ -17,26 +16,20 @@ const RATE = 48000;
 const REFRESH_MS = 1000;
 
 describe('the main job (npm start) with the example flow', () => {
-  const jobs: MainJob[] = [];
+  let jobs: MainJobsInDirectory;
   let userDir: string;
   const recordings = () => join(userDir, 'recordings');
   const partials = () => join(recordings(), '.partial', WRITER);
   const published = async () => (await readdir(recordings()).catch(() => [])).filter((n) => n.endsWith('.wav')).sort();
 
-  function startJob(): MainJob {
-    const job = new MainJob(userDir);
-    jobs.push(job);
-    return job;
-  }
-
-  after(async () => {
-    for (const job of jobs) await job.stop('SIGKILL');
-    await rm(userDir, { recursive: true, force: true });
+  before(async () => {
+    jobs = await MainJobsInDirectory.create('main-job-');
+    userDir = jobs.userDir;
   });
+  after(() => jobs.dispose());
 
   it('records the test signal from start to stop into a WAV file that sox reads', async () => {
-    userDir = await mkdtemp(join(tmpdir(), 'main-job-'));
-    const job = startJob();
+    const job = jobs.start();
     const url = await job.started();
     assert.match(job.log, new RegExp(`Recordings go to: ${recordings()}`));
     await job.inject(url, START);
@@ -51,7 +44,7 @@ describe('the main job (npm start) with the example flow', () => {
   });
 
   it('finalizes the recording under way when Node-RED is stopped with SIGTERM', async () => {
-    const job = startJob();
+    const job = jobs.start();
     const url = await job.started();
     await job.inject(url, START);
     await sleep(1000);
@@ -64,7 +57,7 @@ describe('the main job (npm start) with the example flow', () => {
   });
 
   it('after SIGKILL mid-recording, leaves a playable file that a restart repairs and publishes', async () => {
-    const job = startJob();
+    const job = jobs.start();
     const url = await job.started();
     await job.inject(url, START);
     await sleep(2600);
@@ -81,7 +74,7 @@ describe('the main job (npm start) with the example flow', () => {
     assert.ok(asLeft.frames > 0, 'sox plays the file as the crash left it');
     assert.ok(missingMs <= REFRESH_MS + 100, `the crash cost ${missingMs} ms of a ${REFRESH_MS} ms refresh interval`);
 
-    const restarted = startJob();
+    const restarted = jobs.start();
     await restarted.started();
     await restarted.waitFor(/reason: 'interrupted'/);
     const names = await published();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { FileHandle, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { FileHandle, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -7,7 +7,7 @@ import mqtt from 'mqtt';
 import { RecordingInfo } from '../../src/lib/contract/recording';
 import { readWavInfo } from '../../src/lib/wav/header';
 import { AlsaStandIn } from '../support/alsa-stand-in';
-import { MainJob } from '../support/main-job';
+import { adjustedExample, MainJob } from '../support/main-job';
 import { Mosquitto } from '../support/mosquitto';
 import { soxInfo } from '../support/wav-readers';
 import { waitFor } from '../support/wait';
@@ -19,20 +19,16 @@ const ERRORS = 'audio/recorder1/error';
 const WAV_WRITER = 'a1c0de0000000205';
 
 /** The example with its broker moved to the test's Mosquitto, written where the main job can deploy it. */
-async function exampleOnPort(directory: string, port: number): Promise<string> {
-  const flow = JSON.parse(await readFile(join(__dirname, '../../examples/record-on-mqtt.json'), 'utf8')) as Record<string, unknown>[];
-  const broker = flow.find((node) => node.type === 'mqtt-broker');
-  assert.ok(broker, 'the example has a broker');
-  assert.equal(broker.broker, 'localhost');
-  broker.port = String(port);
-  // The FIFO microphone below works through arecord only: PortAudio opens every device while listing them.
-  const mic = flow.find((node) => node.type === 'mic-in');
-  assert.ok(mic);
-  assert.equal(mic.backend, 'auto');
-  mic.backend = 'arecord';
-  const path = join(directory, 'record-on-mqtt.json');
-  await writeFile(path, JSON.stringify(flow));
-  return path;
+function exampleOnPort(directory: string, port: number): Promise<string> {
+  return adjustedExample(directory, 'record-on-mqtt.json', (nodeOfType) => {
+    const broker = nodeOfType('mqtt-broker');
+    assert.equal(broker.broker, 'localhost');
+    broker.port = String(port);
+    // The FIFO microphone below works through arecord only: PortAudio opens every device while listing them.
+    const mic = nodeOfType('mic-in');
+    assert.equal(mic.backend, 'auto');
+    mic.backend = 'arecord';
+  });
 }
 
 describe('the MQTT example flow, against a real Mosquitto broker', { timeout: 90_000 }, () => {

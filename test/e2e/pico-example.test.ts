@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readWavInfo } from '../../src/lib/wav/header';
-import { MainJob } from '../support/main-job';
+import { adjustedExample, MainJob } from '../support/main-job';
 import { type PicoSimulation, startPicoSimulation } from '../support/pico-sim/index';
 import { sleep, waitFor } from '../support/wait';
 
@@ -13,15 +13,12 @@ const START = 'a1c0de0000000403';
 const STOP = 'a1c0de0000000404';
 
 /** The example with its Pico moved to the simulated one's pty, written where the main job can deploy it. */
-async function exampleOnPort(directory: string, port: string): Promise<string> {
-  const flow = JSON.parse(await readFile(join(__dirname, '../../examples/record-from-pico.json'), 'utf8')) as Record<string, unknown>[];
-  const pico = flow.find((node) => node.type === 'pico-device');
-  assert.ok(pico, 'the example has a pico-device');
-  assert.equal(pico.port, '/dev/ttyACM0');
-  pico.port = port;
-  const path = join(directory, 'record-from-pico.json');
-  await writeFile(path, JSON.stringify(flow));
-  return path;
+function exampleOnPort(directory: string, port: string): Promise<string> {
+  return adjustedExample(directory, 'record-from-pico.json', (nodeOfType) => {
+    const pico = nodeOfType('pico-device');
+    assert.equal(pico.port, '/dev/ttyACM0');
+    pico.port = port;
+  });
 }
 
 describe('the Pico example flow, in the main job, against the simulated Pico', { timeout: 90_000 }, () => {

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { bytesPerFrame } from '../../src/lib/audio/format';
 import { readWavInfo } from '../../src/lib/wav/header';
-import { MainJob } from '../support/main-job';
+import { MainJobsInDirectory } from '../support/main-job';
 import { sleep, waitFor } from '../support/wait';
 import { soxInfo } from '../support/wav-readers';
 
@@ -27,25 +26,19 @@ async function importFlow(url: string, nodes: object[]): Promise<void> {
 }
 
 describe('the SD card example flow, imported into the running main job', () => {
-  const jobs: MainJob[] = [];
+  let jobs: MainJobsInDirectory;
   let userDir: string;
   const recordings = () => join(userDir, 'recordings');
   const stored = async () => (await readdir(recordings()).catch(() => [])).filter((n) => /^recording\d+\.wav$/.test(n)).sort();
 
-  function startJob(): MainJob {
-    const job = new MainJob(userDir);
-    jobs.push(job);
-    return job;
-  }
-
-  after(async () => {
-    for (const job of jobs) await job.stop('SIGKILL');
-    await rm(userDir, { recursive: true, force: true });
+  before(async () => {
+    jobs = await MainJobsInDirectory.create('sd-card-example-');
+    userDir = jobs.userDir;
   });
+  after(() => jobs.dispose());
 
   it('imports, records from start to stop, and stores recording1.wav', async () => {
-    userDir = await mkdtemp(join(tmpdir(), 'sd-card-example-'));
-    const job = startJob();
+    const job = jobs.start();
     const url = await job.started();
     await importFlow(url, JSON.parse(await readFile(join(__dirname, '../../examples/record-to-sd-card.json'), 'utf8')));
     // The deploy is answered before the new flows run.
@@ -64,7 +57,7 @@ describe('the SD card example flow, imported into the running main job', () => {
   });
 
   it('after SIGKILL mid-recording, repairs the recording on restart and stores it as recording2.wav', async () => {
-    const job = startJob();
+    const job = jobs.start();
     const url = await job.started();
     await job.inject(url, START);
     await sleep(2500);
@@ -76,7 +69,7 @@ describe('the SD card example flow, imported into the running main job', () => {
     const { dataOffset, format } = await readWavInfo(join(partials, left));
     const framesOnDisk = Math.floor(((await stat(join(partials, left))).size - dataOffset) / bytesPerFrame(format));
 
-    const restarted = startJob();
+    const restarted = jobs.start();
     await restarted.started();
     await restarted.waitFor(/storedPath: '.*recording2\.wav'/);
     assert.match(restarted.log, /reason: 'interrupted'/);

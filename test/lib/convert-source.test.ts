@@ -5,6 +5,7 @@ import { ConvertedSource } from '../../src/lib/capture/converted-source';
 import { AudioFormat } from '../../src/lib/audio/format';
 import { AudioSource, AudioSourceEvents, SourceFailure } from '../../src/lib/capture/audio-source';
 import { SourceInfo } from '../../src/lib/contract/audio-chunk';
+import { recordSourceEvents } from '../support/scripted-source';
 
 const stereo32: AudioFormat = { sampleRate: 48000, channels: 2, bitDepth: 32, encoding: 'signed' };
 
@@ -46,14 +47,6 @@ function readInt16s(pcm: Buffer): number[] {
   return Array.from({ length: pcm.length / 2 }, (_, i) => pcm.readInt16LE(i * 2));
 }
 
-function record(source: AudioSource): { data: Buffer[]; overruns: number[]; errors: SourceFailure[] } {
-  const events = { data: [] as Buffer[], overruns: [] as number[], errors: [] as SourceFailure[] };
-  source.on('data', (pcm) => events.data.push(pcm));
-  source.on('overrun', (frames) => events.overruns.push(frames));
-  source.on('error', (err) => events.errors.push(err));
-  return events;
-}
-
 describe('ConvertedSource', () => {
   it('shows the converted format and the inner source info', () => {
     const inner = new FakeSource(stereo32);
@@ -81,7 +74,7 @@ describe('ConvertedSource', () => {
   it('converts data, and passes overruns and errors through unchanged', () => {
     const inner = new FakeSource(stereo32);
     const source = new ConvertedSource(inner, { channels: [1], bitDepth: 16 });
-    const events = record(source);
+    const events = recordSourceEvents(source);
     inner.emit('data', int32s([0, 0x0001_8000, 0, -0x7fff_0000]));
     inner.emit('overrun', 480);
     const failure = new SourceFailure('unplugged', 'device-lost');
@@ -95,7 +88,7 @@ describe('ConvertedSource', () => {
 
   it('carries the DC blocker state from one data event to the next', () => {
     const inner = new FakeSource({ ...stereo32, channels: 1 });
-    const events = record(new ConvertedSource(inner, { dcBlockHz: 10 }));
+    const events = recordSourceEvents(new ConvertedSource(inner, { dcBlockHz: 10 }));
     inner.emit('data', int32s([1000, 1000]));
     inner.emit('data', int32s([2000, 2000]));
     const values = events.data.map((pcm) => Array.from({ length: pcm.length / 4 }, (_, i) => pcm.readInt32LE(i * 4)));
@@ -108,7 +101,7 @@ describe('ConvertedSource', () => {
 
   it('hands data through untouched when no option applies', () => {
     const inner = new FakeSource(stereo32);
-    const events = record(new ConvertedSource(inner, {}));
+    const events = recordSourceEvents(new ConvertedSource(inner, {}));
     const pcm = int32s([1, 2]);
     inner.emit('data', pcm);
     assert.equal(events.data[0], pcm);
@@ -116,7 +109,7 @@ describe('ConvertedSource', () => {
 
   it('stops the inner source and fails, rather than throw into it, when data is not whole frames', () => {
     const inner = new FakeSource(stereo32);
-    const events = record(new ConvertedSource(inner, { bitDepth: 16 }));
+    const events = recordSourceEvents(new ConvertedSource(inner, { bitDepth: 16 }));
     assert.doesNotThrow(() => inner.emit('data', Buffer.alloc(6)));
     assert.deepEqual(events.data, []);
     assert.deepEqual(inner.calls, ['stop']);

@@ -1,20 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AudioSource, SourceFailure } from '../../src/lib/capture/audio-source';
+import { SourceFailure } from '../../src/lib/capture/audio-source';
 import { ConvertedSource } from '../../src/lib/capture/converted-source';
 import { DeviceFrameType, HostFrameType } from '../../src/lib/pico/frame-types';
 import { PicoAudioSource } from '../../src/lib/pico/pico-audio-source';
 import { ButtonEdge, PicoLink } from '../../src/lib/pico/pico-link';
 import { endPayload, errorPayload, helloPayload, ScriptedPico, settle } from '../support/pico-device';
+import { recordSourceEvents, SourceEvents } from '../support/scripted-source';
 import { waitFor } from '../support/wait';
-
-function record(source: AudioSource): { data: Buffer[]; overruns: number[]; errors: SourceFailure[] } {
-  const events = { data: [] as Buffer[], overruns: [] as number[], errors: [] as SourceFailure[] };
-  source.on('data', (pcm) => events.data.push(pcm));
-  source.on('overrun', (frames) => events.overruns.push(frames));
-  source.on('error', (err) => events.errors.push(err));
-  return events;
-}
 
 function samplesOf(data: Buffer[]): number[] {
   const pcm = Buffer.concat(data);
@@ -32,10 +25,10 @@ async function openSource(pico: ScriptedPico, options: Partial<ConstructorParame
 }
 
 /** A source open on a new scripted Pico, its events recorded. */
-async function openRecorded(): Promise<{ pico: ScriptedPico; source: PicoAudioSource; events: ReturnType<typeof record> }> {
+async function openRecorded(): Promise<{ pico: ScriptedPico; source: PicoAudioSource; events: SourceEvents }> {
   const pico = new ScriptedPico();
   const source = await openSource(pico);
-  return { pico, source, events: record(source) };
+  return { pico, source, events: recordSourceEvents(source) };
 }
 
 describe('PicoAudioSource', () => {
@@ -172,7 +165,7 @@ describe('PicoAudioSource', () => {
       pico.audio(ramp(0, 64));
     };
     const source = await openSource(pico);
-    const events = record(source);
+    const events = recordSourceEvents(source);
     source.start();
     await settle();
     assert.deepEqual(samplesOf(events.data), ramp(0, 64));
@@ -290,7 +283,7 @@ describe('PicoAudioSource', () => {
     const pico = new ScriptedPico();
     const source = new ConvertedSource(new PicoAudioSource({ link: pico.link, device: 'p', sampleRate: 48000 }), { bitDepth: 16, dcBlockHz: 10 });
     await source.open();
-    const events = record(source);
+    const events = recordSourceEvents(source);
     source.start();
     for (let i = 0; i < 10; i++) pico.audio(new Array<number>(480).fill(-8000));
     await settle();

@@ -1,5 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(__dirname, '../..');
@@ -58,4 +60,48 @@ export class MainJob {
     process.kill(-this.process.pid!, signal);
     await exited;
   }
+}
+
+/**
+ * Main jobs run one after another in one temporary user directory (a restart after a
+ * crash finds what the last one left); dispose() kills any still running and removes it.
+ */
+export class MainJobsInDirectory {
+  private readonly jobs: MainJob[] = [];
+
+  private constructor(readonly userDir: string) {}
+
+  static async create(prefix: string): Promise<MainJobsInDirectory> {
+    return new MainJobsInDirectory(await mkdtemp(join(tmpdir(), prefix)));
+  }
+
+  start(flow?: string): MainJob {
+    const job = new MainJob(this.userDir, flow);
+    this.jobs.push(job);
+    return job;
+  }
+
+  async dispose(): Promise<void> {
+    for (const job of this.jobs) await job.stop('SIGKILL');
+    await rm(this.userDir, { recursive: true, force: true });
+  }
+}
+
+type ExampleNode = Record<string, unknown>;
+
+/**
+ * A copy of examples/<name> adjusted to the test machine (a port, a source), written into
+ * `directory` for a MainJob to deploy. `adjust` gets each node by type; a type the example
+ * lacks fails the test.
+ */
+export async function adjustedExample(directory: string, name: string, adjust: (nodeOfType: (type: string) => ExampleNode) => void): Promise<string> {
+  const flow = JSON.parse(await readFile(join(root, 'examples', name), 'utf8')) as ExampleNode[];
+  adjust((type) => {
+    const node = flow.find((candidate) => candidate.type === type);
+    if (!node) throw new Error(`examples/${name} has no ${type} node`);
+    return node;
+  });
+  const path = join(directory, name);
+  await writeFile(path, JSON.stringify(flow));
+  return path;
 }

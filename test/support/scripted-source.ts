@@ -55,3 +55,18 @@ export function countingPcm16(first: number, samples: number): Buffer {
   for (let i = 0; i < samples; i++) pcm.writeUInt16LE((first + i) & 0xffff, i * 2);
   return pcm;
 }
+
+/** Everything a source emits, collected for assertions. */
+export interface SourceEvents {
+  data: Buffer[];
+  overruns: number[];
+  errors: SourceFailure[];
+}
+
+export function recordSourceEvents(source: AudioSource): SourceEvents {
+  const events: SourceEvents = { data: [], overruns: [], errors: [] };
+  source.on('data', (pcm) => events.data.push(pcm));
+  source.on('overrun', (frames) => events.overruns.push(frames));
+  source.on('error', (err) => events.errors.push(err));
+  return events;
+}

@@ -1,4 +1,5 @@
 import type { GestureKind } from '../gpio/gesture-classifier';
+import { shownValue } from './shown-value';
 
 /** `msg.button` of button-trigger's messages (see ARCHITECTURE.md): which gesture, of which button, when (ISO 8601). */
 export type ButtonInfo =
@@ -20,6 +21,5 @@ export function parseButtonInput(msg: { payload?: unknown }): boolean {
   const word = typeof value === 'string' ? value.trim().toLowerCase() : undefined;
   if (word === 'press') return true;
   if (word === 'release') return false;
-  const shown = typeof value === 'string' ? `"${value.slice(0, 40)}"` : value === undefined ? 'nothing' : typeof value;
-  throw new ButtonInputError(`expected "press", "release", true or false in msg.payload, got ${shown}`);
+  throw new ButtonInputError(`expected "press", "release", true or false in msg.payload, got ${shownValue(value)}`);
 }

@@ -1,6 +1,8 @@
+import { shownValue } from './shown-value';
+
 export type ControlCommand = 'start' | 'stop' | 'toggle';
 
-const COMMANDS: readonly string[] = ['start', 'stop', 'toggle'];
+export const CONTROL_COMMANDS: readonly ControlCommand[] = ['start', 'stop', 'toggle'];
 
 export class ControlError extends Error {}
 
@@ -12,11 +14,10 @@ export function parseControlCommand(msg: { payload?: unknown; command?: unknown 
   const value = msg.command ?? msg.payload;
   if (value === true) return 'start';
   if (value === false) return 'stop';
-  if (typeof value === 'string' && COMMANDS.includes(value.trim().toLowerCase())) {
+  if (typeof value === 'string' && (CONTROL_COMMANDS as readonly string[]).includes(value.trim().toLowerCase())) {
     return value.trim().toLowerCase() as ControlCommand;
   }
-  const shown = typeof value === 'string' ? `"${value.slice(0, 40)}"` : value === undefined ? 'nothing' : typeof value;
-  throw new ControlError(`expected "start", "stop", "toggle", true or false in msg.payload or msg.command, got ${shown}`);
+  throw new ControlError(`expected "start", "stop", "toggle", true or false in msg.payload or msg.command, got ${shownValue(value)}`);
 }
 
 /** `msg.maxDuration` in seconds, as milliseconds; undefined when absent. */

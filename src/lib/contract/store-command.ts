@@ -1,3 +1,5 @@
+import { shownValue } from './shown-value';
+
 /** What a message to sd-store asks for. */
 export type StoreCommand = 'store' | 'list' | 'delete' | 'prune';
 
@@ -14,8 +16,7 @@ export function parseStoreCommand(msg: { payload?: unknown; command?: unknown; r
   const value = msg.command ?? (msg.recording === undefined ? msg.payload : undefined);
   if (value === undefined && msg.recording !== undefined) return 'store';
   if (typeof value === 'string' && COMMANDS.includes(value.trim().toLowerCase())) return value.trim().toLowerCase() as StoreCommand;
-  const shown = typeof value === 'string' ? `"${value.slice(0, 40)}"` : value === undefined ? 'nothing' : typeof value;
   throw new StoreCommandError(
-    `expected a finished recording in msg.recording (from wav-writer), or "list", "delete" or "prune" in msg.payload or msg.command, got ${shown}`,
+    `expected a finished recording in msg.recording (from wav-writer), or "list", "delete" or "prune" in msg.payload or msg.command, got ${shownValue(value)}`,
   );
 }

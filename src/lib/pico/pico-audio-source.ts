@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
-import { AudioFormat } from '../audio/format';
+import { AudioFormat, bytesPerFrame } from '../audio/format';
+import { silence } from '../audio/samples';
 import { AudioSource, AudioSourceEvents, SourceFailure } from '../capture/audio-source';
+import { EarlyAudio } from '../capture/early-audio';
 import { SourceInfo } from '../contract/audio-chunk';
 import { AudioTimeline, TimelineStats } from './audio-timeline';
 import { ByteLink } from './byte-link';
@@ -57,7 +59,9 @@ export class PicoAudioSource extends EventEmitter<AudioSourceEvents> implements 
   private readonly ownsLink: boolean;
   private readonly timeline: AudioTimeline;
   private readonly slots: SlotDecoder;
-  private readonly holdLimitBytes: number;
+  /** Audio before start(), up to holdMs. */
+  private readonly holdFrames: number;
+  private readonly held: EarlyAudio;
   private opening: { resolve: () => void; reject: (err: SourceFailure) => void; timer: NodeJS.Timeout; startsLeft: number } | undefined;
   private attached = false;
   /** The device streams for us: its hello answered our start and no end or stop came since. */
@@ -65,8 +69,6 @@ export class PicoAudioSource extends EventEmitter<AudioSourceEvents> implements 
   private delivering = false;
   /** start() was called once: from then on, audio outside delivery is dropped, not held. */
   private started = false;
-  private held: Buffer[] = [];
-  private heldBytes = 0;
   private lastDeviceError: DeviceError | undefined;
 
   constructor(private readonly options: PicoAudioSourceOptions) {
@@ -81,7 +83,8 @@ export class PicoAudioSource extends EventEmitter<AudioSourceEvents> implements 
       maxBackwardSamples: MAX_BACKWARD_SECONDS * options.sampleRate,
     });
     this.slots = new SlotDecoder(validBits);
-    this.holdLimitBytes = Math.round(((options.holdMs ?? 1000) * options.sampleRate) / 1000) * 4;
+    this.holdFrames = Math.round(((options.holdMs ?? 1000) * options.sampleRate) / 1000);
+    this.held = new EarlyAudio(this.holdFrames * bytesPerFrame(this.format));
   }
 
   get stats(): PicoSourceStats {
@@ -105,8 +108,7 @@ export class PicoAudioSource extends EventEmitter<AudioSourceEvents> implements 
     this.delivering = true;
     // After a stop() the device no longer streams: ask again; its hello begins a new stream.
     if (!this.streaming && !this.opening) this.sendStart();
-    for (const pcm of this.held.splice(0)) this.emit('data', pcm);
-    this.heldBytes = 0;
+    for (const pcm of this.held.release()) this.emit('data', pcm);
   }
 
   stop(): void {
@@ -198,19 +200,12 @@ export class PicoAudioSource extends EventEmitter<AudioSourceEvents> implements 
 
   private lost(samples: number): void {
     if (this.delivering) this.emit('overrun', samples);
-    else if (!this.started) this.hold(Buffer.alloc(Math.min(samples * 4, this.holdLimitBytes)));
+    else if (!this.started) this.held.hold(silence(this.format, Math.min(samples, this.holdFrames)));
   }
 
   private take(pcm: Buffer): void {
     if (this.delivering) this.emit('data', pcm);
-    else if (!this.started) this.hold(pcm);
-  }
-
-  /** Keeps audio that comes before start(), up to holdMs, dropping the oldest. */
-  private hold(pcm: Buffer): void {
-    this.held.push(pcm);
-    this.heldBytes += pcm.length;
-    while (this.heldBytes > this.holdLimitBytes && this.held.length > 1) this.heldBytes -= this.held.shift()?.length ?? 0;
+    else if (!this.started) this.held.hold(pcm);
   }
 
   /**

@@ -1,9 +1,10 @@
-import { ControlCommand } from '../../lib/contract/control';
+import { CONTROL_COMMANDS, ControlCommand } from '../../lib/contract/control';
 import { DEFAULT_DEBOUNCE_MS } from '../../lib/gpio/debouncer';
 import { DEFAULT_DOUBLE_PRESS_MS, DEFAULT_LONG_PRESS_MS } from '../../lib/gpio/gesture-classifier';
 import { assertLineRequest, GpioBias, GpioLineRequest } from '../../lib/gpio/line-request';
 import type { ButtonTiming } from '../../lib/gpio/timed-button';
 import { isTriggerMode, TriggerActions, TRIGGER_MODES } from '../../lib/gpio/trigger-modes';
+import { chosenPico } from '../shared/chosen-pico';
 import { configFlag } from '../shared/config-flag';
 import { configNumber } from '../shared/config-number';
 
@@ -41,7 +42,7 @@ export interface ButtonTriggerSettings {
   topic: string;
 }
 
-const ACTIONS: readonly string[] = ['none', 'start', 'stop', 'toggle'];
+const ACTIONS: readonly string[] = ['none', ...CONTROL_COMMANDS];
 
 /** What a long or double press sends: a command, or nothing for 'none'. */
 function action(value: string | undefined, what: string): ControlCommand | undefined {
@@ -69,9 +70,7 @@ function sourceSettings(config: ButtonTriggerConfig): ButtonSourceSettings {
   const kind = config.source || 'gpio';
   if (kind === 'gpio') return gpioSettings(config);
   if (kind !== 'pico') throw new RangeError(`source must be gpio or pico, got ${kind}`);
-  const pico = config.pico?.trim() ?? '';
-  if (pico === '' || pico === '_ADD_') throw new RangeError('no Pico chosen: pick a pico-device in the Pico field');
-  return { kind, pico };
+  return { kind, pico: chosenPico(config.pico) };
 }
 
 /** Checks the node's properties and turns them into settings; throws a RangeError naming the bad one. */

@@ -2,9 +2,9 @@ import type { Node, NodeAPI, NodeDef, NodeMessageInFlow, NodeStatus } from 'node
 import { ButtonInfo, parseButtonInput } from '../../lib/contract/button';
 import { InputButton } from '../../lib/gpio/input-button';
 import { triggerCommand } from '../../lib/gpio/trigger-modes';
+import { refuseForConfiguration } from '../shared/configuration-error';
 import { FailureReports } from '../shared/failure-reports';
 import { closeWhenSettled } from '../shared/message-outcome';
-import { shortError } from '../shared/status-text';
 import { ButtonSource, createButtonSource } from './button-source';
 import { failedStatus, PICO_WAITING, PRESSED, STARTING, WATCHING } from './button-status';
 import { ButtonTriggerConfig, ButtonTriggerSettings, buttonTriggerSettings } from './button-trigger-settings';
@@ -22,9 +22,7 @@ export = function registerButtonTrigger(RED: NodeAPI): void {
       settings = buttonTriggerSettings(config);
       source = createButtonSource(settings, (id) => RED.nodes.getNode(id));
     } catch (err) {
-      node.status({ fill: 'red', shape: 'ring', text: shortError(err) });
-      node.error(`${RED._('button-trigger.errors.config')}: ${(err as Error).message}`);
-      node.on('input', (_msg: NodeMessageInFlow, _send: unknown, done: (err?: Error) => void) => done(err as Error));
+      refuseForConfiguration(RED, node, 'button-trigger', err);
       return;
     }
 

@@ -7,6 +7,8 @@ import { AlsaBackendChoice, AlsaSourceOptions } from '../../lib/capture/alsa/als
 import { SilenceStopOptions } from '../../lib/capture/silence-detector';
 import { TestSourceOptions } from '../../lib/capture/test-source';
 import { linkAudioFormat, SPH0645_VALID_BITS } from '../../lib/pico/slot-decoder';
+import { chosenPico } from '../shared/chosen-pico';
+import { configFlag } from '../shared/config-flag';
 import { configNumber } from '../shared/config-number';
 
 /** mic-in's properties as the editor saves them. */
@@ -83,9 +85,7 @@ function sourceSettings(config: MicInConfig, format: AudioFormat): SourceSetting
     };
   }
   if (kind === 'pico') {
-    const pico = config.pico?.trim() ?? '';
-    if (pico === '' || pico === '_ADD_') throw new RangeError('no Pico chosen: pick a pico-device in the Pico field');
-    return { kind, pico, format };
+    return { kind, pico: chosenPico(config.pico), format };
   }
   if (kind !== 'test') throw new RangeError(`source must be alsa, pico or test, got ${kind}`);
   const waveform = config.waveform || 'sine';
@@ -111,12 +111,8 @@ function outputChannels(text: string | undefined): AudioConversion['channels'] {
   });
 }
 
-function checked(value: boolean | string | undefined): boolean {
-  return value === true || value === 'true';
-}
-
 function silenceStop(config: MicInConfig): SilenceStopOptions | undefined {
-  if (!checked(config.silenceStop)) return undefined;
+  if (!configFlag(config.silenceStop)) return undefined;
   return {
     thresholdDbfs: configNumber(config.silenceThreshold, -40, 'silence threshold', -144, 0),
     hangoverMs: configNumber(config.silenceHangover, 2, 'silence hang-over', 0.01, 3600) * 1000,
@@ -125,7 +121,7 @@ function silenceStop(config: MicInConfig): SilenceStopOptions | undefined {
 }
 
 function startOnSound(config: MicInConfig, keepOpen: boolean): number | undefined {
-  if (!checked(config.startOnSound)) return undefined;
+  if (!configFlag(config.startOnSound)) return undefined;
   // Hearing a sound between recordings needs the device open between them.
   if (!keepOpen) throw new RangeError('start on sound needs "Listen" (keep the device open between recordings)');
   return configNumber(config.soundThreshold, -30, 'sound threshold', -144, 0);
@@ -141,7 +137,7 @@ function conversion(config: MicInConfig, format: AudioFormat): AudioConversion |
     channels: outputChannels(config.outChannels),
     // The same depth as captured is no conversion at all.
     bitDepth: outBitDepth !== undefined && outBitDepth < format.bitDepth ? (outBitDepth as 16 | 24) : undefined,
-    dcBlockHz: checked(config.dcBlock) ? configNumber(config.dcBlockHz, DEFAULT_DC_BLOCK_HZ, 'DC block cutoff', 1, 200) : undefined,
+    dcBlockHz: configFlag(config.dcBlock) ? configNumber(config.dcBlockHz, DEFAULT_DC_BLOCK_HZ, 'DC block cutoff', 1, 200) : undefined,
   };
   if (options.channels === undefined && options.bitDepth === undefined && options.dcBlockHz === undefined) return undefined;
   // Built once here so a conversion that does not fit the format is a configuration error, not a failed start.
@@ -163,7 +159,7 @@ function captureFormat(config: MicInConfig): AudioFormat {
 export function micInSettings(config: MicInConfig): MicInSettings {
   const format = captureFormat(config);
   assertFormat(format);
-  const keepOpen = checked(config.keepOpen);
+  const keepOpen = configFlag(config.keepOpen);
   return {
     source: sourceSettings(config, format),
     chunkMs: configNumber(config.chunkMs, 100, 'chunk length', 5, 5000),

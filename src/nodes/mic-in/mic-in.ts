@@ -6,8 +6,9 @@ import { AudioChunk } from '../../lib/contract/audio-chunk';
 import { parseControlCommand, parseMaxDuration } from '../../lib/contract/control';
 import type { ConnectionStatus } from '../../lib/pico/pico-connection';
 import { findPicoDevice, PicoDeviceApi } from '../pico-device/pico-device-api';
+import { refuseForConfiguration } from '../shared/configuration-error';
 import { closeWhenSettled, completeMessage } from '../shared/message-outcome';
-import { formatElapsed, shortError } from '../shared/status-text';
+import { errorStatus, formatElapsed } from '../shared/status-text';
 import { StatusTicker } from '../shared/status-ticker';
 import { registerDeviceEndpoint } from './device-endpoint';
 import { MicInConfig, micInSettings } from './mic-in-settings';
@@ -19,7 +20,7 @@ export = function registerMicIn(RED: NodeAPI): void {
   function MicInNode(this: Node, config: MicInDef): void {
     RED.nodes.createNode(this, config);
     const node = this;
-    const showError = (err: unknown): void => node.status({ fill: 'red', shape: 'ring', text: shortError(err) });
+    const showError = (err: unknown): void => node.status(errorStatus(err));
 
     let settings: ReturnType<typeof micInSettings>;
     let source: ReturnType<typeof sourceFactory>;
@@ -29,9 +30,7 @@ export = function registerMicIn(RED: NodeAPI): void {
       pico = settings.source.kind === 'pico' ? findPicoDevice(RED, settings.source.pico) : undefined;
       source = sourceFactory(settings.source, settings.conversion, pico);
     } catch (err) {
-      showError(err);
-      node.error(`${RED._('mic-in.errors.config')}: ${(err as Error).message}`);
-      node.on('input', (_msg: NodeMessageInFlow, _send: unknown, done: (err?: Error) => void) => done(err as Error));
+      refuseForConfiguration(RED, node, 'mic-in', err);
       return;
     }
 

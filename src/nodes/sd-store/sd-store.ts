@@ -5,9 +5,10 @@ import { parseStoreCommand } from '../../lib/contract/store-command';
 import type { CardMonitor, CardStatus } from '../../lib/storage/card-monitor';
 import { finishedRecordingFiles } from '../../lib/storage/finished-recording-files';
 import { RecordingStore } from '../../lib/storage/recording-store';
+import { refuseForConfiguration } from '../shared/configuration-error';
 import { completeMessage } from '../shared/message-outcome';
 import { storageCard } from '../shared/storage-card';
-import { formatBytes, shortError } from '../shared/status-text';
+import { errorStatus, formatBytes } from '../shared/status-text';
 import { recordingPlaces } from './recording-places';
 import { SdStoreConfig, sdStoreSettings } from './sd-store-settings';
 
@@ -18,7 +19,7 @@ export = function registerSdStore(RED: NodeAPI): void {
   function SdStoreNode(this: Node, config: SdStoreDef): void {
     RED.nodes.createNode(this, config);
     const node = this;
-    const showError = (err: unknown): void => node.status({ fill: 'red', shape: 'ring', text: shortError(err) });
+    const showError = (err: unknown): void => node.status(errorStatus(err));
 
     let configured: { store: RecordingStore; card: CardMonitor };
     try {
@@ -26,9 +27,7 @@ export = function registerSdStore(RED: NodeAPI): void {
       const card = storageCard(RED, settings.storageId);
       configured = { card, store: new RecordingStore({ directory: card.directory, pattern: settings.pattern, retention: settings.retention }) };
     } catch (err) {
-      showError(err);
-      node.error(`${RED._('sd-store.errors.config')}: ${(err as Error).message}`);
-      node.on('input', (_msg: NodeMessageInFlow, _send: unknown, done: (err?: Error) => void) => done(err as Error));
+      refuseForConfiguration(RED, node, 'sd-store', err);
       return;
     }
     const { store, card } = configured;

@@ -1,3 +1,5 @@
+import type { NodeStatus } from 'node-red';
+
 /** "m:ss" or "h:mm:ss": short enough for a node status. */
 export function formatElapsed(ms: number): string {
   const total = Math.floor(ms / 1000);
@@ -19,4 +21,9 @@ export function shortError(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
   const line = text.split('\n')[0] ?? '';
   return line.length > 40 ? `${line.slice(0, 39)}…` : line;
+}
+
+/** The red status of a failure, with its message. */
+export function errorStatus(err: unknown): NodeStatus {
+  return { fill: 'red', shape: 'ring', text: shortError(err) };
 }

@@ -6,9 +6,10 @@ import { RecordingInfo } from '../../lib/contract/recording';
 import { ChunkMessage, WavSessionWriter } from '../../lib/recording/wav-session-writer';
 import { PARTIAL_FOLDER } from '../../lib/recording/writer-storage';
 import type { CardMonitor } from '../../lib/storage/card-monitor';
+import { refuseForConfiguration } from '../shared/configuration-error';
 import { closeWhenSettled, completeMessage } from '../shared/message-outcome';
 import { storageCard } from '../shared/storage-card';
-import { formatBytes, formatElapsed, shortError } from '../shared/status-text';
+import { errorStatus, formatBytes, formatElapsed } from '../shared/status-text';
 import { StatusTicker } from '../shared/status-ticker';
 import { WavWriterConfig, WavWriterSettings, wavWriterSettings } from './wav-writer-settings';
 
@@ -24,9 +25,9 @@ export = function registerWavWriter(RED: NodeAPI): void {
   function WavWriterNode(this: Node, config: WavWriterDef): void {
     RED.nodes.createNode(this, config);
     const node = this;
-    const showError = (err: unknown): void => node.status({ fill: 'red', shape: 'ring', text: shortError(err) });
+    const showError = (err: unknown): void => node.status(errorStatus(err));
     const reportError = (message: string): void => {
-      node.status({ fill: 'red', shape: 'ring', text: shortError(message) });
+      node.status(errorStatus(message));
       // With a message, so Catch nodes see failures that no incoming message caused.
       node.error(message, { payload: message });
     };
@@ -36,9 +37,7 @@ export = function registerWavWriter(RED: NodeAPI): void {
       const settings = wavWriterSettings(config, RED.settings.userDir as string | undefined);
       configured = { settings, card: settings.storageId === undefined ? undefined : storageCard(RED, settings.storageId) };
     } catch (err) {
-      showError(err);
-      node.error(`${RED._('wav-writer.errors.config')}: ${(err as Error).message}`);
-      node.on('input', (_msg: NodeMessageInFlow, _send: unknown, done: (err?: Error) => void) => done(err as Error));
+      refuseForConfiguration(RED, node, 'wav-writer', err);
       return;
     }
     const { settings, card } = configured;

@@ -5,6 +5,7 @@ import { assertFormat, AudioFormat, bytesPerFrame } from '../../audio/format';
 import { sampleFormatName } from '../../audio/sample-format-names';
 import { SourceInfo } from '../../contract/audio-chunk';
 import { AudioSource, AudioSourceEvents, SourceFailure } from '../audio-source';
+import { EarlyAudio } from '../early-audio';
 import { FrameAligner } from '../frame-aligner';
 import { ArecordMessage, parseArecordLine } from './arecord-messages';
 import type { AlsaSourceOptions } from './alsa-source';
@@ -30,8 +31,7 @@ export class ArecordSource extends EventEmitter<AudioSourceEvents> implements Au
   private delivering = false;
   /** start() was called once: from then on, audio outside delivery is dropped, not held. */
   private started = false;
-  private early: Buffer[] = [];
-  private earlyBytes = 0;
+  private readonly early: EarlyAudio;
   private closing = false;
   private openedAt = 0n;
   private framesReceived = 0;
@@ -41,6 +41,8 @@ export class ArecordSource extends EventEmitter<AudioSourceEvents> implements Au
     assertFormat(options.format);
     this.format = options.format;
     this.info = { kind: 'alsa', device: options.device, backend: 'arecord' };
+    // Up to one buffer's worth, as the device itself would keep.
+    this.early = new EarlyAudio(((options.bufferMs * options.format.sampleRate) / 1000) * bytesPerFrame(options.format));
   }
 
   /** Starts arecord and resolves once it has the device open; retries a while if the device is busy. */
@@ -52,7 +54,7 @@ export class ArecordSource extends EventEmitter<AudioSourceEvents> implements Au
     this.started = true;
     this.delivering = true;
     // Audio read between the open and this call is the device's first: it goes out first.
-    for (const pcm of this.early.splice(0)) this.emit('data', pcm);
+    for (const pcm of this.early.release()) this.emit('data', pcm);
   }
 
   stop(): void {
@@ -134,15 +136,7 @@ export class ArecordSource extends EventEmitter<AudioSourceEvents> implements Au
     if (pcm.length === 0) return;
     this.framesReceived += pcm.length / bytesPerFrame(this.format);
     if (this.delivering) this.emit('data', pcm);
-    else if (!this.started) this.holdEarly(pcm);
-  }
-
-  /** Keeps audio that comes before start(), up to one buffer's worth, as the device itself would. */
-  private holdEarly(pcm: Buffer): void {
-    this.early.push(pcm);
-    this.earlyBytes += pcm.length;
-    const limit = ((this.options.bufferMs * this.format.sampleRate) / 1000) * bytesPerFrame(this.format);
-    while (this.earlyBytes > limit && this.early.length > 1) this.earlyBytes -= this.early.shift()?.length ?? 0;
+    else if (!this.started) this.early.hold(pcm);
   }
 
   /**
